@@ -1,0 +1,3 @@
+// Package schemas owns the contract every stage shares: normalized event and
+// output record types, topic names and their codecs. Standard library only.
+package schemas
