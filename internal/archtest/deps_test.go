@@ -1,0 +1,178 @@
+package archtest
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/floorwatch/floorwatch"
+
+// rule limits what one package (and everything it pulls in) may depend on.
+// The rules, in words:
+//
+//   - schemas is the contract everyone imports: standard library only.
+//   - the pure cores (ingest/normalize and the processors' conversation,
+//     business-hours and indicator packages) import only schemas, each
+//     other and the standard library: no I/O libraries, so replay and
+//     tests run them in-process.
+//   - config may use viper; it knows schemas and nothing of the stages.
+//   - stages never import each other: ingest, processors and sinks each
+//     see schemas, config and their own sub-packages only.
+//   - replay composes ingest decoding with the pure processor cores and
+//     touches neither Kafka nor ClickHouse.
+//   - only cmd/floorwatch wires stages together; nothing but tests imports
+//     internal/testenv; segmentio/kafka-go appears in benchmarks only.
+type rule struct {
+	pkg string // a package path relative to the module, or a prefix ending in "/..."
+	// allowed project packages (relative paths or prefixes ending in "/...")
+	project []string
+	// thirdParty says whether modules outside the standard library are allowed.
+	thirdParty bool
+	// forbidden third-party prefixes even when thirdParty is true.
+	forbidden []string
+}
+
+var pureCores = []string{"schemas", "ingest/normalize", "processors/conversation",
+	"processors/bizhours", "processors/indicators"}
+
+var rules = []rule{
+	{pkg: "schemas"},
+	{pkg: "ingest/normalize", project: []string{"schemas"}},
+	{pkg: "processors/conversation", project: pureCores},
+	{pkg: "processors/bizhours", project: pureCores},
+	{pkg: "processors/indicators", project: pureCores},
+	{pkg: "config", project: []string{"schemas"}, thirdParty: true},
+	{pkg: "ingest/...", project: []string{"schemas", "config", "ingest/..."}, thirdParty: true,
+		forbidden: []string{"github.com/ClickHouse/"}},
+	{pkg: "processors/...", project: []string{"schemas", "config", "processors/..."}, thirdParty: true,
+		forbidden: []string{"github.com/ClickHouse/"}},
+	{pkg: "sinks/...", project: []string{"schemas", "config", "sinks/..."}, thirdParty: true},
+	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/...", "processors/...", "replay/..."},
+		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
+}
+
+// everywhere applies to every non-test package.
+var forbiddenEverywhere = []string{"github.com/segmentio/kafka-go", module + "/internal/testenv"}
+
+func TestDependencyDirection(t *testing.T) {
+	deps := listDeps(t)
+	if len(deps) == 0 {
+		t.Fatal("go list returned no packages")
+	}
+	for pkg, pkgDeps := range deps {
+		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		for _, d := range pkgDeps {
+			for _, f := range forbiddenEverywhere {
+				if strings.HasPrefix(d, f) && !strings.HasPrefix(rel, "internal/testenv") {
+					t.Errorf("%s depends on %s, which only tests and benchmarks may use", rel, d)
+				}
+			}
+		}
+		r, ok := ruleFor(rel)
+		if !ok {
+			continue
+		}
+		for _, d := range pkgDeps {
+			if msg := r.check(d); msg != "" {
+				t.Errorf("%s depends on %s: %s", rel, d, msg)
+			}
+		}
+	}
+}
+
+func ruleFor(rel string) (rule, bool) {
+	for _, r := range rules {
+		if matches(r.pkg, rel) {
+			return r, true
+		}
+	}
+	return rule{}, false
+}
+
+func (r rule) check(dep string) string {
+	if isStdlib(dep) {
+		return ""
+	}
+	if rel, ok := strings.CutPrefix(dep, module+"/"); ok {
+		for _, p := range r.project {
+			if matches(p, rel) {
+				return ""
+			}
+		}
+		return "not among the project packages it may use"
+	}
+	if !r.thirdParty {
+		return "only the standard library (and the project packages listed) is allowed"
+	}
+	for _, f := range r.forbidden {
+		if strings.HasPrefix(dep, f) {
+			return "this stage must not use it"
+		}
+	}
+	return ""
+}
+
+func matches(pattern, rel string) bool {
+	if base, ok := strings.CutSuffix(pattern, "/..."); ok {
+		return rel == base || strings.HasPrefix(rel, base+"/")
+	}
+	return rel == pattern
+}
+
+// isStdlib reports whether an import path belongs to the standard library:
+// its first element has no dot. vendor/ paths are the standard library's own.
+func isStdlib(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// listDeps maps each package of the module to its transitive dependencies.
+func listDeps(t *testing.T) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-e", "-f", "{{.ImportPath}} {{join .Deps \" \"}}", module+"/...")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	deps := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		deps[fields[0]] = fields[1:]
+	}
+	return deps
+}
+
+func TestRulesCatchAViolation(t *testing.T) {
+	cases := []struct {
+		pkg, dep string
+		bad      bool
+	}{
+		{"schemas", "encoding/json", false},
+		{"schemas", module + "/config", true},
+		{"ingest/normalize", "github.com/twmb/franz-go/pkg/kgo", true},
+		{"ingest", module + "/processors/conversation", true},
+		{"ingest", module + "/ingest/normalize", false},
+		{"replay", "github.com/twmb/franz-go/pkg/kgo", true},
+		{"processors/conversation", module + "/processors/bizhours", false},
+		{"sinks/clickhouse", module + "/ingest", true},
+	}
+	for _, c := range cases {
+		r, ok := ruleFor(c.pkg)
+		if !ok {
+			t.Fatalf("no rule for %s", c.pkg)
+		}
+		if got := r.check(c.dep) != ""; got != c.bad {
+			t.Errorf("%s -> %s: violation=%v, want %v", c.pkg, c.dep, got, c.bad)
+		}
+	}
+}

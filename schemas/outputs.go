@@ -1,0 +1,174 @@
+package schemas
+
+// Output topics of the processors; the sinks read them. Every record is JSON
+// (see codec) and carries the version V.
+const (
+	// TopicMetrics holds MetricDelta records keyed by Segment.String()+minute.
+	TopicMetrics = "floorwatch.metrics"
+	// TopicConversations holds the latest ConversationRow on each change,
+	// keyed by conversation id (compacted).
+	TopicConversations = "floorwatch.conversations"
+	// TopicStatusChanges holds StatusChange records keyed by conversation id.
+	TopicStatusChanges = "floorwatch.status-changes"
+	// TopicGauges holds GaugeSnapshot records keyed by Segment.String().
+	TopicGauges = "floorwatch.gauges"
+	// TopicWatermarks holds Watermark records keyed by partition.
+	TopicWatermarks = "floorwatch.watermarks"
+	// TopicProcessDeadLetters holds events the processors could not apply.
+	TopicProcessDeadLetters = "floorwatch.process.dead-letters"
+	// TopicState is the processors' compacted changelog of conversation
+	// state, written in the same transaction as the outputs.
+	TopicState = "floorwatch.state"
+)
+
+// Segment is one combination of the dimensions of SPEC 3.
+type Segment struct {
+	Tenant          string  `json:"tenant"`
+	Channel         Channel `json:"channel"`
+	InteractionType string  `json:"interaction_type"`
+	Team            string  `json:"team"`
+	Operator        string  `json:"operator"`
+}
+
+// String encodes s as a record key.
+func (s Segment) String() string {
+	return s.Tenant + "|" + string(s.Channel) + "|" + s.InteractionType + "|" + s.Team + "|" + s.Operator
+}
+
+// Status values of a conversation (SPEC 3).
+const (
+	StatusBot       = "bot"
+	StatusQueued    = "queued"
+	StatusActive    = "active"
+	StatusToRecover = "to_recover"
+	StatusExpired   = "expired"
+	StatusClosed    = "closed"
+)
+
+// Recover reasons, in precedence order.
+const (
+	ReasonOutsideBusinessHours = "outside_business_hours"
+	ReasonOperatorUnavailable  = "operator_unavailable"
+	ReasonUnanswered           = "unanswered"
+)
+
+// DurationDelta is an additive change to a set of durations: counts, exact
+// sums and sketch bucket counts. Corrections carry negative values.
+type DurationDelta struct {
+	Count         int64           `json:"count"`
+	SumMs         int64           `json:"sum_ms"`
+	BusinessSumMs int64           `json:"business_sum_ms"`
+	Buckets       map[int32]int64 `json:"buckets,omitempty"` // SketchBucket(calendar ms) → count
+}
+
+// MetricDelta is what changed in one minute (by event time) of one segment.
+// Summing every delta of a minute and segment gives its final figures; a late
+// event produces a further delta for the minute it belongs to.
+type MetricDelta struct {
+	V       int  `json:"v"`
+	Minute  Time `json:"minute"` // start of the minute, UTC
+	Segment Segment
+	// Opened and Closed count conversations by opened_at / closed_at.
+	Opened int64 `json:"opened"`
+	Closed int64 `json:"closed"`
+	// Transfers counts transfer events.
+	Transfers int64 `json:"transfers"`
+	// FirstResponseWithinTarget counts first responses within the team's target.
+	FirstResponseWithinTarget int64         `json:"first_response_within_target"`
+	FirstResponse             DurationDelta `json:"first_response"`
+	Reply                     DurationDelta `json:"reply"`
+	Resolution                DurationDelta `json:"resolution"`
+}
+
+// DurationRecord is one first response, reply turn or resolution.
+type DurationRecord struct {
+	Kind       string `json:"kind"` // first_response, reply, resolution
+	EndedAt    Time   `json:"ended_at"`
+	Team       string `json:"team"`
+	Operator   string `json:"operator"`
+	Ms         int64  `json:"ms"`
+	BusinessMs int64  `json:"business_ms"`
+}
+
+// ConversationRow is the latest state of one conversation. Version grows
+// with every change so the table keeps the newest row.
+type ConversationRow struct {
+	V               int     `json:"v"`
+	ConversationID  string  `json:"conversation_id"`
+	Version         int64   `json:"version"`
+	Deleted         bool    `json:"deleted,omitempty"` // retracted by a late event that re-opened the key
+	Tenant          string  `json:"tenant"`
+	Channel         Channel `json:"channel"`
+	AccountID       string  `json:"account_id"`
+	CustomerID      string  `json:"customer_id"`
+	InteractionType string  `json:"interaction_type"`
+	Team            string  `json:"team"`
+	Operator        string  `json:"operator"`
+	Status          string  `json:"status"`
+	RecoverReason   string  `json:"recover_reason,omitempty"`
+
+	OpenedAt              Time   `json:"opened_at"`
+	RoutedAt              Time   `json:"routed_at"`
+	AssignedAt            Time   `json:"assigned_at"`
+	AttendedAt            Time   `json:"attended_at"`
+	FirstResponseAt       Time   `json:"first_response_at"`
+	LastCustomerMessageAt Time   `json:"last_customer_message_at"`
+	WaitStartedAt         Time   `json:"wait_started_at"` // open customer wait, zero if none
+	WindowExpiresAt       Time   `json:"window_expires_at"`
+	ClosedAt              Time   `json:"closed_at"`
+	ClosedBy              string `json:"closed_by,omitempty"` // operator, or "system" for idle close
+	LastEventAt           Time   `json:"last_event_at"`
+	TransferTimes         []Time `json:"transfer_times,omitempty"`
+
+	FirstResponseMs         int64 `json:"first_response_ms"` // -1 when none
+	FirstResponseBusinessMs int64 `json:"first_response_business_ms"`
+	ResolutionMs            int64 `json:"resolution_ms"` // -1 when open
+	ResolutionBusinessMs    int64 `json:"resolution_business_ms"`
+	ReplyCount              int64 `json:"reply_count"`
+	ReplySumMs              int64 `json:"reply_sum_ms"`
+	ReplyBusinessSumMs      int64 `json:"reply_business_sum_ms"`
+
+	Durations []DurationRecord `json:"durations,omitempty"`
+	// CompleteUntil is the event time up to which this row is final.
+	CompleteUntil Time `json:"complete_until"`
+}
+
+// StatusChange is one interval of a conversation's status history.
+// ValidTo is zero while the status holds. A late event may rewrite the
+// history: the record with the same (ConversationID, Seq) and a higher
+// Version replaces the older one, and Deleted retracts it.
+type StatusChange struct {
+	V              int     `json:"v"`
+	ConversationID string  `json:"conversation_id"`
+	Seq            int32   `json:"seq"` // position in the history
+	Version        int64   `json:"version"`
+	Deleted        bool    `json:"deleted,omitempty"`
+	Segment        Segment `json:"segment"`
+	Status         string  `json:"status"`
+	RecoverReason  string  `json:"recover_reason,omitempty"`
+	ValidFrom      Time    `json:"valid_from"`
+	ValidTo        Time    `json:"valid_to"`
+}
+
+// GaugeSnapshot is the number of open conversations per status of one
+// segment at one instant (every process.gauge_interval).
+type GaugeSnapshot struct {
+	V         int     `json:"v"`
+	At        Time    `json:"at"`
+	Partition int32   `json:"partition"`
+	Segment   Segment `json:"segment"`
+	Bot       int64   `json:"bot"`
+	Queued    int64   `json:"queued"`
+	Active    int64   `json:"active"`
+	ToRecover int64   `json:"to_recover"`
+	Expired   int64   `json:"expired"`
+}
+
+// Watermark says that one partition's outputs are complete up to an event time.
+type Watermark struct {
+	V             int    `json:"v"`
+	Topic         string `json:"topic"`
+	Partition     int32  `json:"partition"`
+	CompleteUntil Time   `json:"complete_until"`
+	At            Time   `json:"at"` // wall time it was written
+}
