@@ -65,9 +65,9 @@ type DurationDelta struct {
 // Summing every delta of a minute and segment gives its final figures; a late
 // event produces a further delta for the minute it belongs to.
 type MetricDelta struct {
-	V       int  `json:"v"`
-	Minute  Time `json:"minute"` // start of the minute, UTC
-	Segment Segment
+	V       int     `json:"v"`
+	Minute  Time    `json:"minute"` // start of the minute, UTC
+	Segment Segment `json:"segment"`
 	// Opened and Closed count conversations by opened_at / closed_at.
 	Opened int64 `json:"opened"`
 	Closed int64 `json:"closed"`
