@@ -47,6 +47,8 @@ func usageError(format string, a ...any) error {
 func commands() []command {
 	return []command{
 		// Subcommands are registered here, one line each.
+		configCommand(),
+		normalizeCommand(),
 	}
 }
 

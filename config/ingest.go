@@ -1,0 +1,36 @@
+package config
+
+import "time"
+
+// Ingest configures the HTTP server that receives webhooks and platform
+// events (floorwatch ingest).
+type Ingest struct {
+	// Listen is the host:port the server binds.
+	Listen string `yaml:"listen"`
+	// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+	// Meta batches stay under 3 MiB; the margin covers X and platform batches.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxInFlight bounds requests handled at once; more wait for a slot.
+	MaxInFlight int `yaml:"max_in_flight"`
+	// MaxBatchEvents bounds the events of one POST /v1/events body.
+	MaxBatchEvents int `yaml:"max_batch_events"`
+	// PublishTimeout bounds the wait for Kafka to acknowledge a request's
+	// events before the request fails (and the platform retries).
+	PublishTimeout time.Duration `yaml:"publish_timeout"`
+}
+
+func (c *Ingest) setDefaults() {
+	c.Listen = "127.0.0.1:8080"
+	c.MaxBodyBytes = 3<<20 + 256<<10
+	c.MaxInFlight = 256
+	c.MaxBatchEvents = 1000
+	c.PublishTimeout = 5 * time.Second
+}
+
+func (c *Ingest) validate(ps *problems, key string) {
+	checkHostPort(ps, join(key, "listen"), c.Listen, false)
+	checkPositive(ps, join(key, "max_body_bytes"), c.MaxBodyBytes)
+	checkPositive(ps, join(key, "max_in_flight"), int64(c.MaxInFlight))
+	checkPositive(ps, join(key, "max_batch_events"), int64(c.MaxBatchEvents))
+	checkDuration(ps, join(key, "publish_timeout"), c.PublishTimeout)
+}

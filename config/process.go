@@ -1,0 +1,27 @@
+package config
+
+import "time"
+
+// Process configures the processors role (conversation state and windows).
+type Process struct {
+	// FlushInterval is how often processors commit output and checkpoint
+	// state (one Kafka transaction per interval and partition).
+	FlushInterval time.Duration `yaml:"flush_interval"`
+	// GaugeInterval is the spacing of open-case gauge snapshots.
+	GaugeInterval time.Duration `yaml:"gauge_interval"`
+	// IdleAdvance is how often an idle partition's event-time clock is
+	// advanced from the wall clock so timers and windows still fire.
+	IdleAdvance time.Duration `yaml:"idle_advance"`
+}
+
+func (c *Process) setDefaults() {
+	c.FlushInterval = time.Second
+	c.GaugeInterval = 10 * time.Second
+	c.IdleAdvance = time.Second
+}
+
+func (c *Process) validate(ps *problems, key string) {
+	checkDuration(ps, join(key, "flush_interval"), c.FlushInterval)
+	checkDuration(ps, join(key, "gauge_interval"), c.GaugeInterval)
+	checkDuration(ps, join(key, "idle_advance"), c.IdleAdvance)
+}

@@ -1,0 +1,150 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ingest handles every Decoder route: admit, read the raw body, decode,
+// publish, and answer only after Kafka acknowledged.
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
+	route := Route(r.URL.Path)
+	if !s.admit(r.Context()) {
+		w.Header().Set("Retry-After", "1")
+		o := errorOutcome(http.StatusServiceUnavailable, "saturated", "too many requests in flight; retry")
+		o.Route = route
+		s.answer(w, &o)
+		return
+	}
+	defer func() { <-s.slots }()
+	s.opts.Metrics.inFlight.Inc()
+	defer s.opts.Metrics.inFlight.Dec()
+
+	receivedAt := s.opts.Now()
+	body, err := s.readBody(w, r)
+	if err != nil {
+		o := bodyErrorOutcome(err)
+		o.Route = route
+		s.answer(w, &o)
+		return
+	}
+	o := s.opts.Decoder.Decode(r.Method, r.URL.Path, r.URL.Query(), r.Header, body, receivedAt)
+	if len(o.Events) > 0 || o.DeadLetter != nil {
+		s.publish(r.Context(), &o)
+	}
+	s.answer(w, &o)
+}
+
+// admit takes an in-flight slot, waiting at most AdmitWait.
+func (s *Server) admit(ctx context.Context) bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(s.opts.AdmitWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// readBody reads the whole raw body, refusing more than MaxBodyBytes.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	limit := s.opts.Decoder.opts.MaxBodyBytes
+	if limit <= 0 {
+		return io.ReadAll(r.Body)
+	}
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	return buf.Bytes(), err
+}
+
+func bodyErrorOutcome(err error) Outcome {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errorOutcome(http.StatusRequestEntityTooLarge, "too_large", "body is larger than "+strconv.FormatInt(mbe.Limit, 10)+" bytes")
+	}
+	return errorOutcome(http.StatusBadRequest, "unreadable_body", "could not read the body")
+}
+
+// publish writes o's records; if Kafka does not acknowledge all of them
+// within PublishTimeout, o becomes a 503 so the sender retries.
+func (s *Server) publish(ctx context.Context, o *Outcome) {
+	msgs, err := messages(o, s.opts.Topics)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(ctx, s.opts.PublishTimeout)
+		start := time.Now()
+		err = s.opts.Publisher.Publish(ctx, msgs)
+		cancel()
+		s.opts.Metrics.produceLatency.Observe(time.Since(start).Seconds())
+	}
+	if err == nil {
+		return
+	}
+	s.opts.Metrics.publishFailures.WithLabelValues(o.Route).Inc()
+	s.opts.Logger.Error("publish failed", "route", o.Route, "channel", string(o.Channel), "tenant", o.Tenant,
+		"records", len(msgs), "err", err)
+	failed := errorOutcome(http.StatusServiceUnavailable, "publish_failed", "events could not be stored; retry")
+	failed.Route, failed.Channel, failed.Tenant = o.Route, o.Channel, o.Tenant
+	*o = failed
+}
+
+// answer writes o and accounts for it in metrics and logs.
+func (s *Server) answer(w http.ResponseWriter, o *Outcome) {
+	h := w.Header()
+	h.Set("Content-Type", o.ContentType)
+	if o.Allow != "" {
+		h.Set("Allow", o.Allow)
+	}
+	w.WriteHeader(o.Status)
+	_, _ = w.Write(o.Response)
+	s.account(o)
+}
+
+func (s *Server) account(o *Outcome) {
+	m := s.opts.Metrics
+	m.requests.WithLabelValues(o.Route, strconv.Itoa(o.Status)).Inc()
+	log := s.opts.Logger.With("route", o.Route, "channel", string(o.Channel), "tenant", o.Tenant)
+	if o.Status != http.StatusOK {
+		level := slog.LevelInfo
+		if o.Status >= 500 {
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, "request refused", "status", o.Status, "reason", o.Reason)
+		return
+	}
+	for i := range o.Events {
+		e := &o.Events[i]
+		ch := string(e.Channel)
+		if ch == "" {
+			ch = "none"
+		}
+		m.published.WithLabelValues(ch, string(e.Kind)).Inc()
+	}
+	for _, ig := range o.Ignored {
+		m.ignored.WithLabelValues(string(o.Channel), labelValue(ig.Type)).Inc()
+	}
+	if o.DeadLetter != nil {
+		m.deadLetters.WithLabelValues(o.Route, o.Reason).Inc()
+		log.Warn("body dead-lettered", "reason", o.Reason, "err", o.DeadLetter.Reason)
+	}
+	log.Debug("request accepted", "events", len(o.Events), "ignored", len(o.Ignored))
+}

@@ -1,0 +1,109 @@
+package normalize
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/url"
+	"strings"
+)
+
+// VerifyMeta reports whether header, the X-Hub-Signature-256 value
+// "sha256=<hex>", is the HMAC-SHA256 of body under the app secret. body
+// must be the raw bytes as received: Meta signs its escaped form (\u00e9,
+// \/), so a re-encoded body never verifies. The comparison is constant
+// time; an empty secret never verifies.
+func VerifyMeta(secret, body []byte, header string) bool {
+	hexSum, ok := strings.CutPrefix(header, "sha256=")
+	if !ok || len(secret) == 0 || len(hexSum) != 2*sha256.Size {
+		return false
+	}
+	got, err := hex.DecodeString(hexSum)
+	if err != nil {
+		return false
+	}
+	return hmac.Equal(got, mac(secret, body))
+}
+
+// VerifyX reports whether header, the x-twitter-webhooks-signature value
+// "sha256=<base64>", is the HMAC-SHA256 of the raw body under the consumer
+// secret. Constant time; an empty secret never verifies.
+func VerifyX(secret, body []byte, header string) bool {
+	b64, ok := strings.CutPrefix(header, "sha256=")
+	if !ok || len(secret) == 0 {
+		return false
+	}
+	// Strict: a lenient decoder ignores the padding bits of the last
+	// character, so two different headers would verify.
+	got, err := base64.StdEncoding.Strict().DecodeString(b64)
+	if err != nil || len(got) != sha256.Size {
+		return false
+	}
+	return hmac.Equal(got, mac(secret, body))
+}
+
+// XCRCResponse is the JSON body that answers X's GET CRC check:
+// {"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}.
+func XCRCResponse(secret []byte, crcToken string) []byte {
+	token := "sha256=" + base64.StdEncoding.EncodeToString(mac(secret, []byte(crcToken)))
+	b, _ := json.Marshal(struct {
+		ResponseToken string `json:"response_token"`
+	}{token}) // a struct of one string always marshals
+	return b
+}
+
+// maxChallenge bounds the hub.challenge echoed back; Meta sends a short
+// int-like string.
+const maxChallenge = 256
+
+// MetaChallenge answers Meta's GET verification: it returns hub.challenge
+// when hub.mode is "subscribe" and hub.verify_token equals one of tokens
+// (compared in constant time). A challenge that is empty, longer than 256
+// bytes or not made of letters, digits, '-' and '_' is refused, so the
+// endpoint never reflects markup.
+func MetaChallenge(query url.Values, tokens [][]byte) (challenge string, ok bool) {
+	if query.Get("hub.mode") != "subscribe" {
+		return "", false
+	}
+	challenge = query.Get("hub.challenge")
+	if !safeChallenge(challenge) {
+		return "", false
+	}
+	// Hash both sides so the comparison takes the same time whatever the
+	// lengths, and check every token without stopping at a match.
+	got := sha256.Sum256([]byte(query.Get("hub.verify_token")))
+	match := 0
+	for _, t := range tokens {
+		if len(t) == 0 {
+			continue
+		}
+		want := sha256.Sum256(t)
+		match |= subtle.ConstantTimeCompare(got[:], want[:])
+	}
+	if match != 1 {
+		return "", false
+	}
+	return challenge, true
+}
+
+func safeChallenge(s string) bool {
+	if s == "" || len(s) > maxChallenge {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func mac(secret, msg []byte) []byte {
+	h := hmac.New(sha256.New, secret)
+	h.Write(msg)
+	return h.Sum(nil)
+}

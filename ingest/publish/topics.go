@@ -1,0 +1,72 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+)
+
+// Topics names the topics ingest writes. Tests use unique names; a
+// deployment uses DefaultTopics.
+type Topics struct {
+	Events         string // conversation events, keyed by ConversationKey
+	OperatorStatus string // operator.status events, keyed by OperatorKey
+	DeadLetters    string // raw signed bodies that could not be normalized
+}
+
+// DefaultTopics returns the topic names of schemas.
+func DefaultTopics() Topics {
+	return Topics{Events: schemas.TopicEvents, OperatorStatus: schemas.TopicOperatorStatus,
+		DeadLetters: schemas.TopicIngestDeadLetters}
+}
+
+// All lists the topics.
+func (t Topics) All() []string { return []string{t.Events, t.OperatorStatus, t.DeadLetters} }
+
+// Ready reports whether Kafka answers metadata for every topic of t and
+// each of them exists with a leader for every partition.
+func (p *Producer) Ready(ctx context.Context, t Topics) error {
+	md, err := kadm.NewClient(p.cl).Metadata(ctx, t.All()...)
+	if err != nil {
+		return fmt.Errorf("kafka metadata: %w", err)
+	}
+	for _, name := range t.All() {
+		td, ok := md.Topics[name]
+		if !ok || td.Err != nil {
+			return fmt.Errorf("topic %s: %w", name, errors.Join(td.Err, errMissing(ok)))
+		}
+		for _, pd := range td.Partitions {
+			if pd.Leader < 0 || pd.Err != nil {
+				return fmt.Errorf("topic %s partition %d has no leader", name, pd.Partition)
+			}
+		}
+	}
+	return nil
+}
+
+func errMissing(found bool) error {
+	if found {
+		return nil
+	}
+	return kerr.UnknownTopicOrPartition
+}
+
+// EnsureTopics creates the topics of t that do not exist, with partitions
+// partitions and replicationFactor replicas (-1: the broker's default).
+// Existing topics are left as they are.
+func (p *Producer) EnsureTopics(ctx context.Context, t Topics, partitions int32, replicationFactor int16) error {
+	resp, err := kadm.NewClient(p.cl).CreateTopics(ctx, partitions, replicationFactor, nil, t.All()...)
+	if err != nil {
+		return fmt.Errorf("create topics: %w", err)
+	}
+	for _, r := range resp.Sorted() {
+		if r.Err != nil && !errors.Is(r.Err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("create topic %s: %w", r.Topic, r.Err)
+		}
+	}
+	return nil
+}

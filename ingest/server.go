@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/floorwatch/floorwatch/ingest/publish"
+)
+
+// Publisher writes a request's records and returns once Kafka acknowledged
+// all of them, or an error (failure, or ctx ended first). *publish.Producer
+// is the implementation.
+type Publisher interface {
+	Publish(ctx context.Context, msgs []publish.Message) error
+	Ready(ctx context.Context, t publish.Topics) error
+}
+
+// ServerOptions wire a Server. Decoder, Publisher, Metrics and Logger are
+// required; zero durations take the defaults noted.
+type ServerOptions struct {
+	Listen    string // host:port, for Run
+	Decoder   *Decoder
+	Publisher Publisher
+	Topics    publish.Topics
+	Metrics   *Metrics
+	Logger    *slog.Logger
+	// MaxInFlight bounds the requests handled at once (0: 256). A request
+	// that finds no slot within AdmitWait (0: 100ms) gets 503 with
+	// Retry-After.
+	MaxInFlight int
+	AdmitWait   time.Duration
+	// PublishTimeout bounds the wait for Kafka's acknowledgement of one
+	// request's records (0: 5s); past it the request gets 503.
+	PublishTimeout time.Duration
+	// DrainTimeout bounds the wait for in-flight requests on shutdown (0: 30s).
+	DrainTimeout time.Duration
+	// Now is the clock that stamps ReceivedAt (nil: time.Now).
+	Now func() time.Time
+}
+
+// Server is the ingest HTTP server. Build it with NewServer, then call Run
+// (or Serve) once; it returns after ctx ends and in-flight requests are
+// answered. The caller closes the Publisher after that, so every request
+// that was answered 200 had its records acknowledged.
+type Server struct {
+	opts     ServerOptions
+	slots    chan struct{}
+	draining atomic.Bool
+	mux      *http.ServeMux
+}
+
+// NewServer checks opts and builds the routes.
+func NewServer(opts ServerOptions) (*Server, error) {
+	if opts.Decoder == nil || opts.Publisher == nil || opts.Metrics == nil || opts.Logger == nil {
+		return nil, errors.New("ingest: server needs a Decoder, a Publisher, Metrics and a Logger")
+	}
+	setDefault(&opts.MaxInFlight, 256)
+	setDefault(&opts.AdmitWait, 100*time.Millisecond)
+	setDefault(&opts.PublishTimeout, 5*time.Second)
+	setDefault(&opts.DrainTimeout, 30*time.Second)
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{opts: opts, slots: make(chan struct{}, opts.MaxInFlight), mux: http.NewServeMux()}
+	s.mux.HandleFunc("/healthz", s.healthz)
+	s.mux.HandleFunc("/readyz", s.readyz)
+	s.mux.HandleFunc("/", s.ingest)
+	return s, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Handler returns the server's routes: the Decoder's, /healthz and /readyz.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Run listens on opts.Listen and serves until ctx ends, then drains.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.opts.Listen)
+	if err != nil {
+		return fmt.Errorf("ingest: listen: %w", err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx ends. It then reports not ready, stops
+// accepting, waits for in-flight requests (at most DrainTimeout) and
+// returns. It closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30*time.Second + s.opts.PublishTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.opts.Logger.Info("ingest listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("ingest: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	dctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
+	defer cancel()
+	err := srv.Shutdown(dctx)
+	<-errc
+	if err != nil {
+		return fmt.Errorf("ingest: drain: %w", err)
+	}
+	s.opts.Logger.Info("ingest drained")
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeText(w, http.StatusOK, "ok\n")
+}
+
+// readyz is 200 while Kafka answers metadata for ingest's topics and the
+// server is not draining.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		writeText(w, http.StatusServiceUnavailable, "draining\n")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.opts.Publisher.Ready(ctx, s.opts.Topics); err != nil {
+		writeText(w, http.StatusServiceUnavailable, "kafka not ready: "+err.Error()+"\n")
+		return
+	}
+	writeText(w, http.StatusOK, "ready\n")
+}
+
+func writeText(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", contentText)
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg))
+}

@@ -1,0 +1,151 @@
+package conversation
+
+// folder folds one key's sorted log into its conversations.
+type folder struct {
+	tn     *Tenant
+	pr     *Presence
+	window int64 // support window of the key's channel, ms; 0 = none
+	runs   []*run
+}
+
+// cur returns the open conversation, or nil.
+func (f *folder) cur() *run {
+	if n := len(f.runs); n > 0 && !f.runs[n-1].closed {
+		return f.runs[n-1]
+	}
+	return nil
+}
+
+// step applies the record at index i: timers first, up to its time, then
+// the event itself.
+func (f *folder) step(i int, rec record) {
+	if r := f.cur(); r != nil {
+		f.advance(r, rec.at)
+	}
+	r := f.cur()
+	if r == nil {
+		if rec.kind() == kClosed {
+			return // nothing open to close
+		}
+		r = &run{start: i, openH: rec.h, openedAt: rec.at}
+		f.runs = append(f.runs, r)
+	}
+	r.lastEventAt = rec.at
+	f.apply(r, rec)
+	if !r.closed {
+		st, rs := f.statusAt(r, rec.at)
+		r.setStatus(st, rs, rec.at)
+	}
+}
+
+func (f *folder) apply(r *run, rec record) {
+	at := rec.at
+	switch rec.kind() {
+	case kCustomer:
+		r.lastCustAt = at
+		if !r.waitOpen {
+			r.waitOpen, r.waitStart = true, at
+		}
+		if f.tn.Policy.EchoesAsReplies && r.routedAt == 0 {
+			f.route(r, f.tn.names.ID(f.tn.Policy.DefaultTeam), 0, at)
+		}
+	case kRouted:
+		f.route(r, rec.a, rec.b, at)
+	case kAssigned:
+		r.enterSupport(at)
+		r.assign(rec.a, at)
+		if rec.b != 0 {
+			r.team = rec.b
+		}
+	case kReplied:
+		f.reply(r, rec.a, at)
+	case kTransferred:
+		r.enterSupport(at)
+		r.action(at)
+		r.transfers = append(r.transfers, at)
+		r.move(rec.a, rec.b, at)
+	case kRecovered:
+		r.enterSupport(at)
+		r.recoveredAt = at
+		r.move(rec.a, rec.b, at)
+	case kClosed:
+		if rec.a != 0 {
+			r.action(at)
+		}
+		f.close(r, at, rec.a, false)
+	}
+}
+
+func (f *folder) route(r *run, team, itype uint32, at int64) {
+	r.enterSupport(at)
+	r.team, r.operator = team, 0
+	if itype != 0 {
+		r.itype = itype
+	}
+}
+
+func (r *run) enterSupport(at int64) {
+	if !r.inSupport {
+		r.inSupport = true
+		if r.routedAt == 0 {
+			r.routedAt = at
+		}
+	}
+}
+
+func (r *run) assign(op uint32, at int64) {
+	r.operator = op
+	if r.assignedAt == 0 && op != 0 {
+		r.assignedAt = at
+	}
+}
+
+// action marks an operator action: the first one attends the conversation.
+func (r *run) action(at int64) {
+	if r.attendedAt == 0 {
+		r.attendedAt = at
+	}
+}
+
+// move applies a transfer or recovery: to_team if given; to_operator if
+// given, else the operator is cleared and the conversation queued.
+func (r *run) move(toTeam, toOp uint32, at int64) {
+	if toTeam != 0 {
+		r.team = toTeam
+	}
+	r.operator = 0
+	r.assign(toOp, at)
+}
+
+func (f *folder) reply(r *run, op uint32, at int64) {
+	r.enterSupport(at)
+	r.action(at)
+	if r.operator == 0 {
+		r.assign(op, at) // a reply with no assignment assigns at the reply
+	}
+	if r.firstRespAt == 0 {
+		r.firstRespAt = at
+		f.addDuration(r, durFirstResponse, r.assignedAt, at, op)
+	} else if r.waitOpen {
+		f.addDuration(r, durReply, r.waitStart, at, op)
+	}
+	r.waitOpen = false
+}
+
+func (f *folder) close(r *run, at int64, op uint32, idle bool) {
+	r.closed, r.closedAt, r.waitOpen, r.idleClosed = true, at, false, idle
+	r.closedBy = op
+	if op == 0 {
+		op = r.operator // the resolution belongs to the operator who owned it
+	}
+	f.addDuration(r, durResolution, r.openedAt, at, op)
+	r.setStatus(stClosed, rsNone, at)
+}
+
+func (f *folder) addDuration(r *run, k uint8, from, to int64, op uint32) {
+	cal := f.tn.Calendar(f.tn.names.Name(r.team))
+	r.durations = append(r.durations, duration{
+		kind: k, endedAt: to, team: r.team, operator: op,
+		ms: to - from, bms: cal.Business(msTime(from), msTime(to)).Milliseconds(),
+	})
+}

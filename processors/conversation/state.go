@@ -1,0 +1,161 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// ErrTooLate is returned for an event older than what the State still
+// holds: the conversation it belongs to was closed longer than the
+// idle-close horizon ago and compacted away. Callers dead-letter it.
+var ErrTooLate = errors.New("event is older than the conversation state kept for its key")
+
+// State is the state of one conversation key: the compact log of every
+// event the fold needs, sorted by occurred_at (then kind, then id hash),
+// deduplicated by event id, and bounded by Compact. Conversations are
+// derived from it on demand, so events may arrive in any order and a late
+// one re-folds the key. A State is not safe for concurrent use: each key
+// belongs to one goroutine (its Kafka partition's).
+type State struct {
+	key   schemas.ConversationKey
+	log   []record
+	floor int64 // events before it were compacted away (unix ms)
+}
+
+// NewState returns the empty state of key.
+func NewState(key schemas.ConversationKey) *State { return &State{key: key} }
+
+// Key returns the state's conversation key.
+func (s *State) Key() schemas.ConversationKey { return s.key }
+
+// Len returns how many events the log holds.
+func (s *State) Len() int { return len(s.log) }
+
+// Add inserts e in the log. It reports false, and changes nothing, for a
+// duplicate or an event that carries nothing for the state (see encode).
+// An event of another key, without a time, or older than the compacted
+// horizon is an error.
+func (s *State) Add(tn *Tenant, e *schemas.Event) (bool, error) {
+	if e.Key() != s.key {
+		return false, fmt.Errorf("event %s is for key %s, not %s", e.ID, e.Key(), s.key)
+	}
+	if e.OccurredAt.UnixMilli() <= 0 {
+		return false, fmt.Errorf("event %s has no occurred_at after 1970", e.ID)
+	}
+	rec, ok := encode(tn, e)
+	if !ok {
+		return false, nil
+	}
+	if rec.at < s.floor {
+		return false, fmt.Errorf("event %s at %s: %w", e.ID, e.OccurredAt, ErrTooLate)
+	}
+	for i := range s.log {
+		if s.log[i].h == rec.h {
+			return false, nil
+		}
+	}
+	i, _ := slices.BinarySearchFunc(s.log, rec, record.compare)
+	if len(s.log) == cap(s.log) {
+		// Grow by a quarter, not double: logs are short and there are
+		// millions of them.
+		grown := make([]record, len(s.log), len(s.log)+max(2, len(s.log)/4))
+		copy(grown, s.log)
+		s.log = grown
+	}
+	s.log = slices.Insert(s.log, i, rec)
+	return true, nil
+}
+
+// Update is the effect of one event: every conversation of the key before
+// and after it, both evaluated at the same clock, so a caller emits what
+// changed (durations, counts, statuses). A late event may change an
+// earlier conversation, merge two, or move an opening, which changes the
+// conversation id: ids present in Before and absent from After are
+// retracted.
+type Update struct {
+	Changed       bool // false for a duplicate or an ignored event
+	Before, After []Conversation
+}
+
+// Apply adds e and derives the key's conversations before and after it,
+// at clock now (see Derive).
+func (s *State) Apply(tn *Tenant, pr *Presence, e *schemas.Event, now time.Time) (Update, error) {
+	before := s.Derive(tn, pr, now)
+	added, err := s.Add(tn, e)
+	if err != nil || !added {
+		return Update{Before: before, After: before}, err
+	}
+	return Update{Changed: true, Before: before, After: s.Derive(tn, pr, now)}, nil
+}
+
+// fold runs the log through the state machine up to clock now.
+func (s *State) fold(tn *Tenant, pr *Presence, now int64) *folder {
+	f := &folder{tn: tn, pr: pr, window: tn.window(s.key.Channel)}
+	for i, rec := range s.log {
+		f.step(i, rec)
+	}
+	if r := f.cur(); r != nil && now > r.lastEventAt {
+		f.advance(r, now)
+	}
+	return f
+}
+
+// Derive returns every conversation of the key, oldest first, as of the
+// clock now: timers (unanswered threshold, window expiry, business-hours
+// edges, operator presence, idle close) due at or before now have fired.
+// now should not be before the latest event.
+func (s *State) Derive(tn *Tenant, pr *Presence, now time.Time) []Conversation {
+	ms := now.UnixMilli()
+	f := s.fold(tn, pr, ms)
+	out := make([]Conversation, len(f.runs))
+	for i, r := range f.runs {
+		out[i] = f.view(s.key, r, ms)
+	}
+	return out
+}
+
+// NextTimer returns when the open conversation's status may next change
+// without an event (threshold, expiry, business hours, presence, idle
+// close), so a streaming caller re-evaluates then; false when nothing is
+// open.
+func (s *State) NextTimer(tn *Tenant, pr *Presence, now time.Time) (time.Time, bool) {
+	ms := now.UnixMilli()
+	f := s.fold(tn, pr, ms)
+	r := f.cur()
+	if r == nil {
+		return time.Time{}, false
+	}
+	e := f.nextEdge(r, max(ms, r.lastEventAt))
+	if e == math.MaxInt64 {
+		return time.Time{}, false
+	}
+	return msTime(e), true
+}
+
+// Compact drops the conversations that closed more than the idle-close
+// horizon before now, and reports whether the log is then empty (the
+// caller may forget the key). Events older than the dropped closes are
+// refused from then on with ErrTooLate.
+func (s *State) Compact(tn *Tenant, pr *Presence, now time.Time) bool {
+	ms := now.UnixMilli()
+	f := s.fold(tn, pr, ms)
+	cut := -1
+	for i, r := range f.runs {
+		if r.closed && r.closedAt+tn.autoClose < ms {
+			s.floor = r.closedAt + 1
+			cut = len(s.log)
+			if i+1 < len(f.runs) {
+				cut = f.runs[i+1].start
+			}
+		}
+	}
+	if cut > 0 {
+		s.log = slices.Clone(s.log[cut:])
+	}
+	return len(s.log) == 0
+}

@@ -1,0 +1,124 @@
+package conversation
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"time"
+
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// Conversation is the derived view of one conversation as of a clock: the
+// segment values, status, every timestamp and duration, the transfers and
+// the status history. A zero Time means unset.
+type Conversation struct {
+	// ID is assigned when the conversation opens: a hash of the key and of
+	// the opening event (its id and time), so replay and streaming agree.
+	ID              string
+	Key             schemas.ConversationKey
+	InteractionType string
+	Team            string
+	Operator        string
+	Status          string
+	RecoverReason   string
+
+	OpenedAt              schemas.Time
+	RoutedAt              schemas.Time
+	AssignedAt            schemas.Time
+	AttendedAt            schemas.Time
+	FirstResponseAt       schemas.Time
+	LastCustomerMessageAt schemas.Time
+	WaitStartedAt         schemas.Time // of the open customer wait
+	WindowExpiresAt       schemas.Time
+	ClosedAt              schemas.Time
+	ClosedBy              string // closing operator, ClosedBySystem, or "" for a platform close
+	LastEventAt           schemas.Time
+
+	Transfers []schemas.Time
+	Durations []schemas.DurationRecord
+	// History is the status over time, oldest first; the last interval's
+	// To is zero while it holds. Intervals are contiguous.
+	History []Interval
+	// CompleteUntil is the clock the view was evaluated at.
+	CompleteUntil schemas.Time
+}
+
+// Interval is one status held over [From, To).
+type Interval struct {
+	Status string       `json:"status"`
+	Reason string       `json:"reason,omitempty"`
+	From   schemas.Time `json:"from"`
+	To     schemas.Time `json:"to"`
+}
+
+// StatusAt returns the status and reason at t from the history, or ""
+// before the conversation opened.
+func (c *Conversation) StatusAt(t time.Time) (string, string) {
+	for i := len(c.History) - 1; i >= 0; i-- {
+		if !t.Before(c.History[i].From.Time) {
+			return c.History[i].Status, c.History[i].Reason
+		}
+	}
+	return "", ""
+}
+
+func ts(ms int64) schemas.Time {
+	if ms == 0 {
+		return schemas.Time{}
+	}
+	return schemas.UnixMilli(ms)
+}
+
+// conversationID hashes the key and the opening event.
+func conversationID(k schemas.ConversationKey, openedAt int64, openH uint64) string {
+	h := sha256.New()
+	h.Write([]byte(k.String()))
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(openedAt))
+	binary.BigEndian.PutUint64(b[8:], openH)
+	h.Write(b[:])
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation {
+	n := f.tn.names
+	c := Conversation{
+		ID: conversationID(k, r.openedAt, r.openH), Key: k,
+		InteractionType: n.Name(r.itype), Team: n.Name(r.team), Operator: n.Name(r.operator),
+		Status: statusNames[r.status], RecoverReason: reasonNames[r.reason],
+		OpenedAt: ts(r.openedAt), RoutedAt: ts(r.routedAt), AssignedAt: ts(r.assignedAt),
+		AttendedAt: ts(r.attendedAt), FirstResponseAt: ts(r.firstRespAt),
+		LastCustomerMessageAt: ts(r.lastCustAt), ClosedAt: ts(r.closedAt),
+		LastEventAt: ts(r.lastEventAt), CompleteUntil: ts(now),
+	}
+	if c.InteractionType == "" {
+		c.InteractionType = schemas.DefaultInteractionType
+	}
+	if r.waitOpen {
+		c.WaitStartedAt = ts(r.waitStart)
+	}
+	if f.window > 0 && r.lastCustAt != 0 {
+		c.WindowExpiresAt = ts(r.lastCustAt + f.window)
+	}
+	switch {
+	case r.idleClosed:
+		c.ClosedBy = ClosedBySystem
+	case r.closed:
+		c.ClosedBy = n.Name(r.closedBy)
+	}
+	for _, t := range r.transfers {
+		c.Transfers = append(c.Transfers, ts(t))
+	}
+	for _, d := range r.durations {
+		c.Durations = append(c.Durations, schemas.DurationRecord{
+			Kind: durationNames[d.kind], EndedAt: ts(d.endedAt), Team: n.Name(d.team),
+			Operator: n.Name(d.operator), Ms: d.ms, BusinessMs: d.bms,
+		})
+	}
+	for _, iv := range r.history {
+		c.History = append(c.History, Interval{Status: statusNames[iv.status],
+			Reason: reasonNames[iv.reason], From: ts(iv.from), To: ts(iv.to)})
+	}
+	return c
+}

@@ -1,0 +1,42 @@
+package clickhouse
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the sink's Prometheus series, named
+// floorwatch_sink_<noun>_<unit>.
+type metrics struct {
+	rows        *prometheus.CounterVec   // table
+	batches     *prometheus.CounterVec   // topic
+	latency     *prometheus.HistogramVec // topic
+	retries     *prometheus.CounterVec   // topic
+	deadLetters *prometheus.CounterVec   // topic
+	lag         *prometheus.GaugeVec     // topic, partition
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "floorwatch_sink_rows_total", Help: "Rows accepted by ClickHouse, per table (a deduplicated retry counts again).",
+		}, []string{"table"}),
+		batches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "floorwatch_sink_batches_total", Help: "Batches written and committed, per topic.",
+		}, []string{"topic"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "floorwatch_sink_batch_duration_seconds", Help: "Time to write one batch into ClickHouse.",
+			Buckets: prometheus.ExponentialBuckets(0.002, 2, 14),
+		}, []string{"topic"}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "floorwatch_sink_retries_total", Help: "Failed batch writes that will be retried.",
+		}, []string{"topic"}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "floorwatch_sink_dead_letters_total", Help: "Records written to dead_letters instead of their table.",
+		}, []string{"topic"}),
+		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "floorwatch_sink_lag_records", Help: "Records between the committed offset and the partition's end.",
+		}, []string{"topic", "partition"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.rows, m.batches, m.latency, m.retries, m.deadLetters, m.lag)
+	}
+	return m
+}
