@@ -1,8 +1,10 @@
 package schemas
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // The codec of the records ingest writes: every stage encodes and decodes
@@ -37,9 +39,21 @@ func UnmarshalEvent(b []byte) (Event, error) {
 // DeadLetterVersion is the version of the DeadLetter record written by this build.
 const DeadLetterVersion = 1
 
-// MarshalDeadLetter encodes d as a record value.
+// deadLetterWire is a DeadLetter on the wire. JSON strings hold only
+// UTF-8, so a body that is not valid UTF-8 travels base64-encoded in
+// body_base64 (and body is empty): every byte of a signed body survives.
+type deadLetterWire struct {
+	DeadLetter
+	BodyBase64 string `json:"body_base64,omitempty"`
+}
+
+// MarshalDeadLetter encodes d as a record value, keeping Body byte for byte.
 func MarshalDeadLetter(d *DeadLetter) ([]byte, error) {
-	b, err := json.Marshal(d)
+	w := deadLetterWire{DeadLetter: *d}
+	if !utf8.ValidString(d.Body) {
+		w.Body, w.BodyBase64 = "", base64.StdEncoding.EncodeToString([]byte(d.Body))
+	}
+	b, err := json.Marshal(&w)
 	if err != nil {
 		return nil, fmt.Errorf("encode dead letter from %s: %w", d.Source, err)
 	}
@@ -48,9 +62,17 @@ func MarshalDeadLetter(d *DeadLetter) ([]byte, error) {
 
 // UnmarshalDeadLetter decodes a record value written by MarshalDeadLetter.
 func UnmarshalDeadLetter(b []byte) (DeadLetter, error) {
-	var d DeadLetter
-	if err := json.Unmarshal(b, &d); err != nil {
+	var w deadLetterWire
+	if err := json.Unmarshal(b, &w); err != nil {
 		return DeadLetter{}, fmt.Errorf("decode dead letter: %w", err)
+	}
+	d := w.DeadLetter
+	if w.BodyBase64 != "" {
+		raw, err := base64.StdEncoding.DecodeString(w.BodyBase64)
+		if err != nil {
+			return DeadLetter{}, fmt.Errorf("decode dead letter body: %w", err)
+		}
+		d.Body = string(raw)
 	}
 	if d.V < 1 || d.V > DeadLetterVersion {
 		return DeadLetter{}, fmt.Errorf("decode dead letter: version %d, this build reads 1 to %d", d.V, DeadLetterVersion)

@@ -18,7 +18,9 @@ func SketchBucket(ms int64) int32 {
 	if ms < 1 {
 		return 0
 	}
-	return int32(math.Ceil(math.Log(float64(ms)) / sketchLogGamma))
+	// 1 ms would map to ceil(0) = 0 and read back as 0: keep it in bucket 1,
+	// whose value (≈1.01 ms) is within the error of 1 ms.
+	return max(1, int32(math.Ceil(math.Log(float64(ms))/sketchLogGamma)))
 }
 
 // SketchValue returns the representative duration (ms) of bucket i: the

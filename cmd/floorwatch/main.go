@@ -48,7 +48,9 @@ func commands() []command {
 	return []command{
 		// Subcommands are registered here, one line each.
 		configCommand(),
+		ingestCommand(),
 		normalizeCommand(),
+		replayCommand(),
 	}
 }
 

@@ -55,10 +55,10 @@ func metaMessageEvent(c *collector, e schemas.Event, it *metaItem) {
 	m := it.Message
 	switch {
 	case m.IsDeleted:
-		c.ignore("message:deleted", string(m.Mid), "")
+		c.classify("message:deleted", string(m.Mid), "")
 		return
 	case m.IsSelf:
-		c.ignore("message:self", string(m.Mid), "")
+		c.classify("message:self", string(m.Mid), "")
 		return
 	}
 	e.Kind = schemas.KindCustomerMessage

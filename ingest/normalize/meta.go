@@ -98,7 +98,7 @@ func metaMessaging(c *collector, body []byte, object string) error {
 				Field string `json:"field"`
 			}
 			_ = json.Unmarshal(change, &ch) // only the name is kept, for metrics
-			c.ignore("field:"+ch.Field, "", "")
+			c.classify("field:"+ch.Field, "", "")
 		}
 	}
 	return nil
@@ -132,7 +132,7 @@ func metaItemEvents(c *collector, e *metaEntry, raw json.RawMessage) {
 	case it.Postback != nil:
 		metaPostbackEvent(c, base, it.Postback, it.Timestamp)
 	default:
-		c.ignore(metaItemKey(raw), "", "")
+		c.classify(metaItemKey(raw), "", "")
 	}
 }
 

@@ -27,10 +27,15 @@ type Ignored struct {
 	Type string `json:"type"`
 	// ID is the platform id of the item when it has one.
 	ID string `json:"id,omitempty"`
-	// Reason says why a malformed item was skipped, or carries what a
-	// classified item keeps (the error code of a failed WhatsApp status).
-	// Empty for items that are simply not conversation events.
+	// Reason says why a malformed item (one that could not be read or
+	// keyed) was skipped. It is empty for every item that was read and
+	// classified as not a conversation event, so Reason != "" means
+	// "malformed".
 	Reason string `json:"reason,omitempty"`
+	// Detail is what a classified item keeps for logs: the error of a
+	// failed WhatsApp status or of value.errors ("error 131047: ..."), why
+	// a group item is left out.
+	Detail string `json:"detail,omitempty"`
 }
 
 // ParseError says that a whole webhook body is unusable: not JSON, or no
@@ -69,10 +74,16 @@ func (c *collector) emit(typ string, e schemas.Event) {
 	c.res.Events = append(c.res.Events, e)
 }
 
-// ignore records an item that produced no event. typ is without the
-// channel prefix.
+// ignore records an item that produced no event; reason is empty for a
+// well-formed item. typ is without the channel prefix.
 func (c *collector) ignore(typ, id, reason string) {
 	c.res.Ignored = append(c.res.Ignored, Ignored{Type: string(c.ch) + ":" + typ, ID: id, Reason: reason})
+}
+
+// classify records a well-formed item that is not a conversation event,
+// with an optional detail for logs.
+func (c *collector) classify(typ, id, detail string) {
+	c.res.Ignored = append(c.res.Ignored, Ignored{Type: string(c.ch) + ":" + typ, ID: id, Detail: detail})
 }
 
 // keyProblem reports what keeps e from being keyed, or "".

@@ -27,7 +27,7 @@ type waValue struct {
 	Metadata struct {
 		PhoneNumberID flexID `json:"phone_number_id"`
 	} `json:"metadata"`
-	Contacts      []waContact       `json:"contacts"`
+	Contacts      json.RawMessage   `json:"contacts"` // decoded apart: only a lookup
 	Messages      []json.RawMessage `json:"messages"`
 	Statuses      []json.RawMessage `json:"statuses"`
 	MessageEchoes []json.RawMessage `json:"message_echoes"`
@@ -81,7 +81,7 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 		return
 	}
 	if ch.Field != "messages" && ch.Field != "smb_message_echoes" {
-		c.ignore("field:"+ch.Field, "", "")
+		c.classify("field:"+ch.Field, "", "")
 		return
 	}
 	var v waValue
@@ -90,8 +90,10 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 		return
 	}
 	account := string(v.Metadata.PhoneNumberID)
+	var contacts []waContact
+	_ = json.Unmarshal(v.Contacts, &contacts) // malformed contacts only lose the BSUID lookup
 	for _, m := range v.Messages {
-		waMessageItem(c, account, v.Contacts, m)
+		waMessageItem(c, account, contacts, m)
 	}
 	for _, s := range v.Statuses {
 		waStatusItem(c, account, s)
@@ -102,7 +104,7 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 	for _, raw := range v.Errors {
 		var e waError
 		_ = json.Unmarshal(raw, &e) // best effort: the code is only kept for logs
-		c.ignore("errors", "", waErrorReason([]waError{e}))
+		c.classify("errors", "", waErrorReason([]waError{e}))
 	}
 }
 
@@ -122,11 +124,11 @@ func waStatusItem(c *collector, account string, raw json.RawMessage) {
 	case "read":
 		kind = schemas.KindRead
 	default:
-		c.ignore("status:"+s.Status, string(s.ID), waErrorReason(s.Errors))
+		c.classify("status:"+s.Status, string(s.ID), waErrorReason(s.Errors))
 		return
 	}
 	if s.RecipientType == "group" {
-		c.ignore("status:group", string(s.ID), "group conversations are not supported")
+		c.classify("status:group", string(s.ID), "group conversations are not supported")
 		return
 	}
 	at, err := s.Timestamp.seconds()

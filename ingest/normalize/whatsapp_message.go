@@ -65,10 +65,10 @@ func waMessageItem(c *collector, account string, contacts []waContact, raw json.
 	typ := "message:" + m.Type
 	switch {
 	case m.Type == "system":
-		c.ignore(typ, string(m.ID), "")
+		c.classify(typ, string(m.ID), "")
 		return
 	case m.GroupID != "":
-		c.ignore("message:group", string(m.ID), "group conversations are not supported")
+		c.classify("message:group", string(m.ID), "group conversations are not supported")
 		return
 	}
 	at, err := m.Timestamp.seconds()

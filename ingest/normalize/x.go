@@ -76,10 +76,10 @@ func xActivityEvents(c *collector, data json.RawMessage) error {
 	switch a.EventType {
 	case "dm.received", "dm.sent", "dm.read":
 	case "dm.indicate_typing":
-		c.ignore("typing", string(a.EventUUID), "")
+		c.classify("typing", string(a.EventUUID), "")
 		return nil
 	default:
-		c.ignore(a.EventType, string(a.EventUUID), "")
+		c.classify(a.EventType, string(a.EventUUID), "")
 		return nil
 	}
 	var payload map[string]json.RawMessage
@@ -115,11 +115,11 @@ func xAccountActivity(c *collector, business string, top map[string]json.RawMess
 	for _, k := range keys {
 		name := xKindName(k)
 		if k == "user_event" || k == "replay_job_status" {
-			c.ignore(name, "", "")
+			c.classify(name, "", "")
 			continue
 		}
 		for range xArray(c, top, k) {
-			c.ignore(name, "", "")
+			c.classify(name, "", "")
 		}
 	}
 }

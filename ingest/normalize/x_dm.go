@@ -51,7 +51,7 @@ func xDMEvent(c *collector, business string, raw json.RawMessage) {
 		return
 	}
 	if d.Type != "message_create" || d.MessageCreate == nil {
-		c.ignore("dm:"+d.Type, string(d.ID), "")
+		c.classify("dm:"+d.Type, string(d.ID), "")
 		return
 	}
 	mc := d.MessageCreate
@@ -103,7 +103,7 @@ func xReadEvent(c *collector, business string, raw json.RawMessage) {
 		c.ignore("read", last, "no subscribed account (for_user_id)")
 		return
 	case reader == business:
-		c.ignore("read:business", last, "")
+		c.classify("read:business", last, "")
 		return
 	case string(r.Target.RecipientID) != business:
 		c.ignore("read", last, "the subscribed account is not a participant")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -67,6 +68,27 @@ func (p *Producer) EnsureTopics(ctx context.Context, t Topics, partitions int32,
 		if r.Err != nil && !errors.Is(r.Err, kerr.TopicAlreadyExists) {
 			return fmt.Errorf("create topic %s: %w", r.Topic, r.Err)
 		}
+	}
+	return nil
+}
+
+// Warm waits until Ready(t) holds and the idempotent producer has its
+// producer id, so the first request does not pay for either. It returns
+// ctx's error if that does not happen before ctx ends.
+func (p *Producer) Warm(ctx context.Context, t Topics) error {
+	for {
+		err := p.Ready(ctx, t)
+		if err == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kafka not ready: %w", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if _, _, err := p.cl.ProducerID(ctx); err != nil {
+		return fmt.Errorf("kafka producer id: %w", err)
 	}
 	return nil
 }
