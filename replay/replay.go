@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/schemas"
@@ -32,15 +32,18 @@ type Stats struct {
 	After    int // events at or after --to, left out
 }
 
-// Run reads requests from r, decodes each as ingest would (same limits,
-// same verification unless --no-verify), folds the published events per
-// conversation, and returns the report as of opts.To. A malformed line is
-// an error naming its line number.
-func Run(r io.Reader, cfg *config.Config, opts Options) (indicators.Report, Stats, error) {
-	dir := cfg.Directory()
-	dec := ingest.NewDecoder(dir, ingest.DecoderOptions{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
-		MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: opts.Verify})
-	p := newPipeline(dir, opts.To)
+// DecodeFunc is ingest's request decoding (ingest.Decoder.Decode, built
+// with the configuration's limits and opts.Verify): the status it would
+// answer and the events it would publish. It is passed in so that replay
+// does not link the ingest server's Kafka client.
+type DecodeFunc func(method, path string, query url.Values, header http.Header, body []byte,
+	receivedAt time.Time) (status int, events []schemas.Event)
+
+// Run reads requests from r, decodes each with decode, folds the
+// published events per conversation, and returns the report as of
+// opts.To. A malformed line is an error naming its line number.
+func Run(r io.Reader, cfg *config.Config, decode DecodeFunc, opts Options) (indicators.Report, Stats, error) {
+	p := newPipeline(cfg.Directory(), opts.To)
 	var st Stats
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), int(max(cfg.Ingest.MaxBodyBytes*7, 16<<20)))
@@ -53,14 +56,14 @@ func Run(r io.Reader, cfg *config.Config, opts Options) (indicators.Report, Stat
 			return indicators.Report{}, st, fmt.Errorf("requests line %d: %w", line, err)
 		}
 		st.Requests++
-		out := dec.Decode(req.Method, path, q, req.Headers.http(), []byte(req.Body), req.ReceivedAt.Time)
-		if out.Status != http.StatusOK {
+		status, events := decode(req.Method, path, q, req.Headers.http(), []byte(req.Body), req.ReceivedAt.Time)
+		if status != http.StatusOK {
 			st.Rejected++
 			continue
 		}
-		st.Events += len(out.Events)
-		for i := range out.Events {
-			if err := p.add(&out.Events[i], &st); err != nil {
+		st.Events += len(events)
+		for i := range events {
+			if err := p.add(&events[i], &st); err != nil {
 				return indicators.Report{}, st, fmt.Errorf("requests line %d: %w", line, err)
 			}
 		}

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/schemas"
 )
@@ -60,7 +64,7 @@ func runScenario(t *testing.T, dir string) []byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	report, _, err := Run(f, cfg, opts)
+	report, _, err := Run(f, cfg, decoder(cfg, opts.Verify), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +126,7 @@ func TestForgedRequestsAreRejectedAndCountNothing(t *testing.T) {
 	f, _ := os.Open("testdata/forged_requests/requests.jsonl")
 	defer f.Close()
 	opts, cfg := parseArgs(t, []string{"--config", "config.yaml", "--from", "2026-11-18T09:00:00Z", "--to", "2026-11-18T10:00:00Z"})
-	report, st, err := Run(f, loadConfig(t, cfg), opts)
+	report, st, err := Run(f, loadConfig(t, cfg), decoder(loadConfig(t, cfg), true), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,8 +137,18 @@ func TestForgedRequestsAreRejectedAndCountNothing(t *testing.T) {
 
 func TestAMalformedLineNamesItsNumber(t *testing.T) {
 	in := strings.NewReader(`{"received_at":"2026-11-18T09:00:00Z","method":"POST","path":"/v1/events","headers":{},"body":"{\"events\":[]}"}` + "\nnot json\n")
-	_, _, err := Run(in, loadConfig(t, ""), Options{From: mustTime(t, "2026-11-18T09:00:00Z").Time, To: mustTime(t, "2026-11-18T10:00:00Z").Time})
+	_, _, err := Run(in, loadConfig(t, ""), decoder(loadConfig(t, ""), false), Options{From: mustTime(t, "2026-11-18T09:00:00Z").Time, To: mustTime(t, "2026-11-18T10:00:00Z").Time})
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("err = %v, want one naming line 2", err)
+	}
+}
+
+// decoder is ingest's real decoding, as cmd/floorwatch wires it.
+func decoder(cfg *config.Config, verify bool) DecodeFunc {
+	d := ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
+		MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: verify})
+	return func(method, path string, q url.Values, h http.Header, body []byte, at time.Time) (int, []schemas.Event) {
+		o := d.Decode(method, path, q, h, body, at)
+		return o.Status, o.Events
 	}
 }

@@ -51,6 +51,8 @@ func commands() []command {
 		ingestCommand(),
 		normalizeCommand(),
 		replayCommand(),
+		migrateCommand(),
+		sinkCommand(),
 	}
 }
 

@@ -19,9 +19,9 @@ func Open(ctx context.Context, cfg config.ClickHouse, database bool) (driver.Con
 		Addr: []string{cfg.Addr},
 		Auth: ch.Auth{Username: cfg.Username, Password: cfg.Password.Value()},
 		// Compression saves network on wide batches at little CPU.
-		Compression:     &ch.Compression{Method: ch.CompressionLZ4},
-		DialTimeout:     cfg.DialTimeout,
-		MaxOpenConns:    8,
+		Compression:  &ch.Compression{Method: ch.CompressionLZ4},
+		DialTimeout:  cfg.DialTimeout,
+		MaxOpenConns: 8,
 	}
 	if database {
 		opts.Auth.Database = cfg.Database

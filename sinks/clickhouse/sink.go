@@ -20,13 +20,13 @@ const DefaultGroup = "floorwatch-sink"
 // Options configure a Sink. Brokers, BatchRows and BatchInterval are
 // required; the rest have defaults.
 type Options struct {
-	Brokers       []string
-	ClientID      string
-	Group         string   // default DefaultGroup
-	Topics        []string // default InputTopics()
+	Brokers  []string
+	ClientID string
+	Group    string   // default DefaultGroup
+	Topics   []string // default InputTopics()
 	// TopicAlias maps a consumed topic to the contract topic whose records
 	// it holds (tests with unique topic names); absent means itself.
-	TopicAlias map[string]string
+	TopicAlias    map[string]string
 	BatchRows     int
 	BatchInterval time.Duration
 	// Target gives first responses their team's service-level target.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ func (f *fixture) start(opt Options, conn driver.Conn) (stop func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	return func() error { cancel(); return <-done }
+	return sync.OnceValue(func() error { cancel(); return <-done })
 }
 
 // count runs a query returning one number.

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/floorwatch/floorwatch/config"
+	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
+)
+
+// sinkCommand is `floorwatch sink [--config F]`.
+func sinkCommand() command {
+	return command{name: "sink", summary: "copy the output topics into ClickHouse, exactly once", run: runSink}
+}
+
+// runSink wires the sink role. Shutdown order, on SIGTERM or SIGINT: the
+// sink writes what it has buffered (best effort, 10 s), commits, leaves the
+// group; then the ClickHouse connection closes; the metrics endpoint last.
+func runSink(ctx context.Context, env *cmdEnv, args []string) error {
+	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: 2}
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := config.Load(*path, env.getenv)
+	if err != nil {
+		return reportProblems(env.stderr, err)
+	}
+	log := ingestLogger(cfg.Log, env.stderr)
+	reg := prometheus.NewRegistry()
+	if err := registerIngestRuntimeMetrics(reg); err != nil {
+		return err
+	}
+	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+
+	conn, err := sinkch.Open(ctx, cfg.ClickHouse, true)
+	if err != nil {
+		return fmt.Errorf("sink: %w (run floorwatch migrate first)", err)
+	}
+	defer conn.Close()
+	dir := cfg.Directory()
+	s, err := sinkch.New(sinkch.Options{
+		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID + "-sink",
+		BatchRows: cfg.Sink.BatchRows, BatchInterval: cfg.Sink.BatchInterval,
+		Target:     func(tenant, team string) time.Duration { p := dir.Policy(tenant); return p.TeamTarget(team) },
+		Logger:     log.With("role", "sink"),
+		Registerer: reg,
+	}, conn)
+	if err != nil {
+		return err
+	}
+	log.Info("sink started", "topics", sinkch.InputTopics(), "database", cfg.ClickHouse.Database)
+	return s.Run(ctx)
+}
