@@ -53,6 +53,7 @@ func commands() []command {
 		replayCommand(),
 		migrateCommand(),
 		sinkCommand(),
+		reportCommand(),
 	}
 }
 

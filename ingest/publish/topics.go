@@ -9,6 +9,7 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Topics names the topics ingest writes. Tests use unique names; a
@@ -29,31 +30,42 @@ func DefaultTopics() Topics {
 func (t Topics) All() []string { return []string{t.Events, t.OperatorStatus, t.DeadLetters} }
 
 // Ready reports whether Kafka answers metadata for every topic of t and
-// each of them exists with a leader for every partition.
+// each of them exists with a leader for every partition. It asks a broker
+// each time (no cached metadata), so it sees a topic created a moment ago.
 func (p *Producer) Ready(ctx context.Context, t Topics) error {
-	md, err := kadm.NewClient(p.cl).Metadata(ctx, t.All()...)
+	req := kmsg.NewPtrMetadataRequest()
+	req.AllowAutoTopicCreation = false // asking must not create
+	for _, name := range t.All() {
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(name)
+		req.Topics = append(req.Topics, rt)
+	}
+	resp, err := req.RequestWith(ctx, p.cl)
 	if err != nil {
 		return fmt.Errorf("kafka metadata: %w", err)
 	}
-	for _, name := range t.All() {
-		td, ok := md.Topics[name]
-		if !ok || td.Err != nil {
-			return fmt.Errorf("topic %s: %w", name, errors.Join(td.Err, errMissing(ok)))
+	found := map[string]bool{}
+	for _, td := range resp.Topics {
+		var name string
+		if td.Topic != nil {
+			name = *td.Topic
+		}
+		if err := kerr.ErrorForCode(td.ErrorCode); err != nil {
+			return fmt.Errorf("topic %s: %w", name, err)
 		}
 		for _, pd := range td.Partitions {
-			if pd.Leader < 0 || pd.Err != nil {
+			if pd.Leader < 0 || pd.ErrorCode != 0 {
 				return fmt.Errorf("topic %s partition %d has no leader", name, pd.Partition)
 			}
 		}
+		found[name] = len(td.Partitions) > 0
+	}
+	for _, name := range t.All() {
+		if !found[name] {
+			return fmt.Errorf("topic %s: %w", name, kerr.UnknownTopicOrPartition)
+		}
 	}
 	return nil
-}
-
-func errMissing(found bool) error {
-	if found {
-		return nil
-	}
-	return kerr.UnknownTopicOrPartition
 }
 
 // EnsureTopics creates the topics of t that do not exist, with partitions

@@ -136,11 +136,7 @@ func (c *Calendar) Business(a, b time.Time) time.Duration {
 	// starts on its own date, so each instant is counted once.
 	covered := a
 	for n := -2; ; n++ {
-		spans := c.day(y, m, d, n)
-		if n > 0 && len(spans) == 0 && time.Date(y, m, d+n, 0, 0, 0, 0, c.loc).After(b) {
-			break
-		}
-		for _, s := range spans {
+		for _, s := range c.day(y, m, d, n) {
 			from, to := maxTime(s.from, covered), minTime(s.to, b)
 			if to.After(from) {
 				total += to.Sub(from)

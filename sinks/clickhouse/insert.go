@@ -57,3 +57,18 @@ func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[
 	}
 	return nil
 }
+
+// InsertRows writes rows (from Rows) grouped by table under one
+// deduplication token; for tools, tests and benchmarks that write without
+// Kafka.
+func InsertRows(ctx context.Context, conn driver.Conn, rows []Row, token string) error {
+	byTable := map[string][][]any{}
+	var tables []string
+	for _, r := range rows {
+		if _, ok := byTable[r.Table]; !ok {
+			tables = append(tables, r.Table)
+		}
+		byTable[r.Table] = append(byTable[r.Table], r.Values)
+	}
+	return insertAll(ctx, conn, tables, byTable, token)
+}

@@ -1,0 +1,86 @@
+package publish_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+func start(t *testing.T) (*kfake.Cluster, *publish.Producer) {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	p, err := publish.New(publish.Options{Brokers: c.ListenAddrs(), Linger: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = p.Close(ctx)
+	})
+	return c, p
+}
+
+func TestTopicsAreCreatedOnceThenReady(t *testing.T) {
+	_, p := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	topics := publish.DefaultTopics()
+	if err := p.Ready(ctx, topics); err == nil {
+		t.Fatal("ready before the topics exist")
+	}
+	for range 2 { // creating again is not an error
+		if err := p.EnsureTopics(ctx, topics, 3, -1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Warm(ctx, topics); err != nil {
+		t.Fatalf("not warm after creating the topics: %v", err)
+	}
+}
+
+func TestPublishReturnsOnceAcknowledged(t *testing.T) {
+	_, p := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.EnsureTopics(ctx, publish.DefaultTopics(), 3, -1); err != nil {
+		t.Fatal(err)
+	}
+	msgs := []publish.Message{{Topic: "floorwatch.events", Key: []byte("a"), Value: []byte("{}")},
+		{Topic: "floorwatch.ingest.dead-letters", Value: []byte("{}")}}
+	if err := p.Publish(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPublishGivesUpAtTheDeadline(t *testing.T) {
+	c, p := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.EnsureTopics(ctx, publish.DefaultTopics(), 1, -1); err != nil {
+		t.Fatal(err)
+	}
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		return nil, nil, true // never answer
+	})
+	short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancelShort()
+	start := time.Now()
+	err := p.Publish(short, []publish.Message{{Topic: "floorwatch.events", Value: []byte("{}")}})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Publish: %v, want the deadline error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %v, want about 200ms", d)
+	}
+}

@@ -1,0 +1,85 @@
+package stream
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/processors/windows"
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// emitter receives the records a partition writes; the runner produces
+// them in the open transaction.
+type emitter interface {
+	emit(topic string, partition int32, key, value []byte)
+}
+
+// core is what every partition of an instance shares: compiled tenants,
+// the presence table and the topic names. Used by one goroutine at a
+// time (the runner holds its lock); Presence is itself concurrent-safe.
+type core struct {
+	policies Policies
+	tenants  map[string]*conversation.Tenant
+	presence *conversation.Presence
+	topics   Topics
+}
+
+func newCore(p Policies, t Topics) *core {
+	return &core{policies: p, tenants: map[string]*conversation.Tenant{}, presence: conversation.NewPresence(), topics: t}
+}
+
+func (c *core) tenant(name string) (*conversation.Tenant, error) {
+	if t, ok := c.tenants[name]; ok {
+		return t, nil
+	}
+	t, err := conversation.NewTenant(c.policies.Policy(name))
+	if err != nil {
+		return nil, err
+	}
+	c.tenants[name] = t
+	return t, nil
+}
+
+func (c *core) targets(tenant, team string) time.Duration {
+	p := c.policies.Policy(tenant)
+	return p.TeamTarget(team)
+}
+
+// emitRecords writes one Diff's records to their topics.
+func (c *core) emitRecords(out emitter, recs *windows.Records) {
+	for i := range recs.Deltas {
+		d := &recs.Deltas[i]
+		c.emitJSON(out, c.topics.Metrics, d.Segment.String()+"|"+d.Minute.String(), d)
+	}
+	for i := range recs.Rows {
+		c.emitJSON(out, c.topics.Conversations, recs.Rows[i].ConversationID, &recs.Rows[i])
+	}
+	for i := range recs.Changes {
+		c.emitJSON(out, c.topics.StatusChanges, recs.Changes[i].ConversationID, &recs.Changes[i])
+	}
+}
+
+// emitJSON encodes v, which is one of the plain output records of
+// schemas: encoding cannot fail.
+func (c *core) emitJSON(out emitter, topic, key string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("stream: encode %T: %v", v, err))
+	}
+	out.emit(topic, -1, []byte(key), b)
+}
+
+// deadLetter writes a record that cannot be applied, with the reason.
+func (c *core) deadLetter(out emitter, partition int32, offset int64, value []byte, tenant string, reason error, now time.Time) {
+	d := schemas.DeadLetter{V: schemas.DeadLetterVersion, Stage: "process", Reason: reason.Error(),
+		Source: c.topics.Events + "/" + strconv.Itoa(int(partition)) + "@" + strconv.FormatInt(offset, 10),
+		Tenant: tenant, ReceivedAt: schemas.At(now), Body: string(value)}
+	b, err := schemas.MarshalDeadLetter(&d)
+	if err != nil {
+		panic(fmt.Sprintf("stream: encode dead letter: %v", err))
+	}
+	out.emit(c.topics.DLQ, -1, []byte(c.topics.Events+"/"+strconv.Itoa(int(partition))), b)
+}

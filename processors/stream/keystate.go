@@ -1,0 +1,145 @@
+package stream
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/processors/windows"
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// entry is one conversation key owned by a partition.
+type entry struct {
+	st      *conversation.State
+	em      windows.Emitted
+	lastNow int64 // clock of the key's last derivation, unix ms
+	timer   int64 // next timer, unix ms; 0 = none
+	open    gaugeRef
+	size    int // bytes of its last changelog value
+}
+
+// gaugeRef is the open conversation's contribution to the gauges.
+type gaugeRef struct {
+	seg      schemas.Segment
+	status   int // index in gaugeStatuses; -1 when nothing is open
+	operator string
+}
+
+// metaKey is the changelog key of a partition's own record (its clock);
+// conversation keys never start with a zero byte.
+const metaKey = "\x00partition"
+
+// changelogVersion is the first byte of every changelog value.
+const changelogVersion = 1
+
+// encodeEntry is the changelog value of a key: version byte, emitted
+// version and clock (varints), emitted conversations (id, hash, history
+// length), then the State's own encoding.
+func encodeEntry(tn *conversation.Tenant, e *entry) []byte {
+	b := []byte{changelogVersion}
+	b = binary.AppendVarint(b, e.em.Version)
+	b = binary.AppendVarint(b, e.lastNow)
+	b = binary.AppendUvarint(b, uint64(len(e.em.Convs)))
+	for _, c := range e.em.Convs {
+		b = binary.AppendUvarint(b, uint64(len(c.ID)))
+		b = append(b, c.ID...)
+		b = binary.BigEndian.AppendUint64(b, c.Hash)
+		b = binary.AppendUvarint(b, uint64(c.HistLen))
+	}
+	return e.st.AppendBinary(tn, b)
+}
+
+var errBadChangelog = errors.New("bad changelog value")
+
+// decodeEntry is the inverse of encodeEntry.
+func decodeEntry(tn *conversation.Tenant, key schemas.ConversationKey, b []byte) (*entry, error) {
+	if len(b) == 0 || b[0] != changelogVersion {
+		return nil, fmt.Errorf("%w for %s: unknown version", errBadChangelog, key)
+	}
+	e := &entry{size: len(b), open: gaugeRef{status: -1}}
+	r := newReader(b[1:])
+	e.em.Version = r.varint()
+	e.lastNow = r.varint()
+	n := r.uvarint()
+	for i := uint64(0); i < n && r.ok; i++ {
+		id := string(r.bytes(int(r.uvarint())))
+		e.em.Convs = append(e.em.Convs, windows.EmittedConv{ID: id, Hash: r.uint64(), HistLen: int32(r.uvarint())})
+	}
+	if !r.ok {
+		return nil, fmt.Errorf("%w for %s: truncated header", errBadChangelog, key)
+	}
+	st, err := conversation.DecodeState(tn, key, r.b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	e.st = st
+	return e, nil
+}
+
+func encodeMeta(clock int64) []byte {
+	return binary.AppendVarint([]byte{changelogVersion}, clock)
+}
+
+func decodeMeta(b []byte) (int64, error) {
+	if len(b) == 0 || b[0] != changelogVersion {
+		return 0, fmt.Errorf("%w: partition record of unknown version", errBadChangelog)
+	}
+	r := newReader(b[1:])
+	clock := r.varint()
+	if !r.ok {
+		return 0, fmt.Errorf("%w: truncated partition record", errBadChangelog)
+	}
+	return clock, nil
+}
+
+// reader reads varints and bytes; ok turns false at the first problem.
+type reader struct {
+	b  []byte
+	ok bool
+}
+
+func newReader(b []byte) reader { return reader{b: b, ok: true} }
+
+func (r *reader) fail() { r.ok, r.b = false, nil }
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v > uint64(len(r.b)) {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) uint64() uint64 {
+	if len(r.b) < 8 {
+		r.fail()
+		return 0
+	}
+	v := binary.BigEndian.Uint64(r.b)
+	r.b = r.b[8:]
+	return v
+}
+
+func (r *reader) bytes(n int) []byte {
+	if n < 0 || n > len(r.b) {
+		r.fail()
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}

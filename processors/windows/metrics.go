@@ -1,0 +1,136 @@
+package windows
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// Targets returns the service-level target of a tenant's team
+// (schemas.Policy.TeamTarget).
+type Targets func(tenant, team string) time.Duration
+
+// cell is one minute (unix ms of its start) of one segment.
+type cell struct {
+	minute int64
+	seg    schemas.Segment
+}
+
+// sums accumulates the additive figures of cells.
+type sums map[cell]*schemas.MetricDelta
+
+func minuteOf(t schemas.Time) int64 {
+	ms := t.UnixMilli()
+	return ms - ((ms%60000)+60000)%60000
+}
+
+func (s sums) at(t schemas.Time, seg schemas.Segment) *schemas.MetricDelta {
+	c := cell{minuteOf(t), seg}
+	d, ok := s[c]
+	if !ok {
+		d = &schemas.MetricDelta{V: 1, Minute: schemas.UnixMilli(c.minute), Segment: seg}
+		s[c] = d
+	}
+	return d
+}
+
+// add counts every figure of convs, n times (-1 retracts them).
+func (s sums) add(convs []conversation.Conversation, n int64, targets Targets) {
+	for i := range convs {
+		c := &convs[i]
+		seg := c.Segment()
+		if !c.OpenedAt.IsZero() {
+			s.at(c.OpenedAt, seg).Opened += n
+		}
+		if !c.ClosedAt.IsZero() {
+			s.at(c.ClosedAt, seg).Closed += n
+		}
+		for _, t := range c.Transfers {
+			s.at(t, seg).Transfers += n
+		}
+		for _, d := range c.Durations {
+			s.addDuration(seg, d, n, targets)
+		}
+	}
+}
+
+// addDuration counts d in the segment of the team and operator that
+// ended it, as processors/indicators does.
+func (s sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int64, targets Targets) {
+	seg.Team, seg.Operator = d.Team, d.Operator
+	m := s.at(d.EndedAt, seg)
+	var dd *schemas.DurationDelta
+	switch d.Kind {
+	case "first_response":
+		dd = &m.FirstResponse
+		if d.Ms <= targets(seg.Tenant, d.Team).Milliseconds() {
+			m.FirstResponseWithinTarget += n
+		}
+	case "reply":
+		dd = &m.Reply
+	case "resolution":
+		dd = &m.Resolution
+	default:
+		return
+	}
+	addDelta(dd, d.Ms, d.BusinessMs, n)
+}
+
+func addDelta(dd *schemas.DurationDelta, ms, bms, n int64) {
+	dd.Count += n
+	dd.SumMs += n * ms
+	dd.BusinessSumMs += n * bms
+	if dd.Buckets == nil {
+		dd.Buckets = map[int32]int64{}
+	}
+	b := schemas.SketchBucket(ms)
+	dd.Buckets[b] += n
+	if dd.Buckets[b] == 0 {
+		delete(dd.Buckets, b)
+	}
+}
+
+// MetricDeltas returns what changed between the figures of before and
+// after, one record per (minute, segment) that changed, sorted by minute
+// then segment. A late event yields negative figures for what
+// disappeared and positive ones for what appeared, each in its own minute.
+func MetricDeltas(before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
+	s := sums{}
+	s.add(before, -1, targets)
+	s.add(after, 1, targets)
+	out := make([]schemas.MetricDelta, 0, len(s))
+	for _, d := range s {
+		if !isZero(d) {
+			normalize(d)
+			out = append(out, *d)
+		}
+	}
+	slices.SortFunc(out, func(a, b schemas.MetricDelta) int {
+		if c := cmp.Compare(a.Minute.UnixMilli(), b.Minute.UnixMilli()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Segment.String(), b.Segment.String())
+	})
+	return out
+}
+
+func isZero(d *schemas.MetricDelta) bool {
+	return d.Opened == 0 && d.Closed == 0 && d.Transfers == 0 && d.FirstResponseWithinTarget == 0 &&
+		zeroDuration(&d.FirstResponse) && zeroDuration(&d.Reply) && zeroDuration(&d.Resolution)
+}
+
+func zeroDuration(d *schemas.DurationDelta) bool {
+	return d.Count == 0 && d.SumMs == 0 && d.BusinessSumMs == 0 && len(d.Buckets) == 0
+}
+
+// normalize drops empty bucket maps so equal deltas encode equally.
+func normalize(d *schemas.MetricDelta) {
+	for _, dd := range []*schemas.DurationDelta{&d.FirstResponse, &d.Reply, &d.Resolution} {
+		if len(dd.Buckets) == 0 {
+			dd.Buckets = nil
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package windows
+
+import (
+	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// Records are the outputs of one change of one key.
+type Records struct {
+	Deltas  []schemas.MetricDelta
+	Rows    []schemas.ConversationRow
+	Changes []schemas.StatusChange
+}
+
+// Empty reports whether r holds nothing.
+func (r *Records) Empty() bool { return len(r.Deltas)+len(r.Rows)+len(r.Changes) == 0 }
+
+// Diff returns the records for a key whose conversations were before and
+// are now after, and updates em. before must be what em describes as far
+// as metrics go (the key derived at the clock of its previous Diff, with
+// the same events minus the new one); rows and status changes are
+// compared against em's fingerprints, so they are right even when the
+// before-view already shows a change (a late presence event). Every
+// record of one Diff carries em.Version+1; nothing is emitted, and the
+// version kept, when nothing changed.
+func Diff(before, after []conversation.Conversation, em *Emitted, targets Targets) Records {
+	out := Records{Deltas: MetricDeltas(before, after, targets)}
+	version := em.Version + 1
+	next := make([]EmittedConv, 0, len(after))
+	for i := range after {
+		a := &after[i]
+		h := fingerprint(a)
+		prev := em.find(a.ID)
+		next = append(next, EmittedConv{ID: a.ID, Hash: h, HistLen: int32(len(a.History))})
+		if prev != nil && prev.Hash == h {
+			continue
+		}
+		out.Rows = append(out.Rows, a.Row(version))
+		out.Changes = append(out.Changes, historyChanges(a, findView(before, a.ID), prev, version)...)
+	}
+	for _, ec := range em.Convs {
+		if findView(after, ec.ID) != nil {
+			continue
+		}
+		out.Rows = append(out.Rows, retracted(ec.ID, findView(before, ec.ID), version))
+		for seq := range ec.HistLen {
+			out.Changes = append(out.Changes, schemas.StatusChange{V: 1, ConversationID: ec.ID,
+				Seq: seq, Version: version, Deleted: true})
+		}
+	}
+	em.Convs = next
+	if len(out.Rows)+len(out.Changes) > 0 {
+		em.Version = version
+	}
+	return out
+}
+
+func findView(convs []conversation.Conversation, id string) *conversation.Conversation {
+	for i := range convs {
+		if convs[i].ID == id {
+			return &convs[i]
+		}
+	}
+	return nil
+}
+
+// historyChanges returns the intervals of a that differ from what was
+// written: only the changed ones when the before-view b is what was
+// written (same fingerprint), else all of them; plus retractions of
+// intervals past a's end.
+func historyChanges(a, b *conversation.Conversation, prev *EmittedConv, version int64) []schemas.StatusChange {
+	seg := a.Segment()
+	same := b != nil && prev != nil && fingerprint(b) == prev.Hash && b.Segment() == seg
+	var out []schemas.StatusChange
+	for i, iv := range a.History {
+		if same && i < len(b.History) && b.History[i] == iv {
+			continue
+		}
+		out = append(out, schemas.StatusChange{V: 1, ConversationID: a.ID, Seq: int32(i), Version: version,
+			Segment: seg, Status: iv.Status, RecoverReason: iv.Reason, ValidFrom: iv.From, ValidTo: iv.To})
+	}
+	var written int32
+	if prev != nil {
+		written = prev.HistLen
+	}
+	for seq := int32(len(a.History)); seq < written; seq++ {
+		out = append(out, schemas.StatusChange{V: 1, ConversationID: a.ID, Seq: seq, Version: version, Deleted: true})
+	}
+	return out
+}
+
+// retracted is the row that withdraws a conversation a late event made
+// disappear (its opening moved or it merged into another).
+func retracted(id string, b *conversation.Conversation, version int64) schemas.ConversationRow {
+	if b != nil {
+		row := b.Row(version)
+		row.Deleted = true
+		return row
+	}
+	return schemas.ConversationRow{V: 1, ConversationID: id, Version: version, Deleted: true,
+		FirstResponseMs: -1, ResolutionMs: -1}
+}
