@@ -50,6 +50,7 @@ func commands() []command {
 		configCommand(),
 		ingestCommand(),
 		normalizeCommand(),
+		processCommand(),
 		replayCommand(),
 		migrateCommand(),
 		sinkCommand(),

@@ -2,7 +2,6 @@ package stream
 
 import (
 	"slices"
-	"time"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/schemas"
@@ -85,5 +84,3 @@ func (p *partition) openConversations() int64 {
 	}
 	return n
 }
-
-var _ = time.Second

@@ -45,6 +45,11 @@ type Options struct {
 	InstanceID string
 	Topics     Topics // default DefaultTopics()
 	Policies   Policies
+	// Partitions and ReplicationFactor shape the topics the runner creates
+	// when missing (defaults 12 and -1, the broker's default); the
+	// changelog always gets the events topic's partition count.
+	Partitions        int32
+	ReplicationFactor int16
 
 	FlushInterval time.Duration // one transaction per interval, default 1 s
 	GaugeInterval time.Duration // default 10 s
@@ -83,6 +88,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.Topics == (Topics{}) {
 		o.Topics = DefaultTopics()
+	}
+	if o.Partitions <= 0 {
+		o.Partitions = 12
+	}
+	if o.ReplicationFactor == 0 {
+		o.ReplicationFactor = -1
 	}
 	if o.MaxPollRecords <= 0 {
 		o.MaxPollRecords = 10000

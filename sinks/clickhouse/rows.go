@@ -57,8 +57,12 @@ var (
 	maxTime = time.Date(2299, 12, 31, 0, 0, 0, 0, time.UTC)
 )
 
-// checker collects the first problem of a record's fields.
-type checker struct{ err error }
+// checker collects the first problem of a record's fields. A lenient
+// checker (retractions) accepts missing required values.
+type checker struct {
+	err     error
+	lenient bool
+}
 
 func (c *checker) fail(format string, a ...any) {
 	if c.err == nil {
@@ -69,7 +73,9 @@ func (c *checker) fail(format string, a ...any) {
 // at returns a required time.
 func (c *checker) at(field string, t schemas.Time) time.Time {
 	if t.IsZero() {
-		c.fail("%s is required", field)
+		if !c.lenient {
+			c.fail("%s is required", field)
+		}
 		return time.Unix(0, 0).UTC()
 	}
 	return c.inRange(field, t)
@@ -93,7 +99,7 @@ func (c *checker) inRange(field string, t schemas.Time) time.Time {
 }
 
 func (c *checker) nonEmpty(field, s string) string {
-	if s == "" {
+	if s == "" && !c.lenient {
 		c.fail("%s is required", field)
 	}
 	return s

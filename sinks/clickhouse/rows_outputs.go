@@ -28,6 +28,10 @@ func metricRows(m *schemas.MetricDelta) ([]Row, error) {
 func conversationRows(r *schemas.ConversationRow, target TargetFunc) ([]Row, error) {
 	var c checker
 	c.nonEmpty("conversation_id", r.ConversationID)
+	if r.Deleted {
+		// A retraction may carry nothing but its id and version.
+		c.lenient = true
+	}
 	c.nonEmpty("tenant", r.Tenant)
 	version := c.version(r.Version)
 	transfers := make([]time.Time, 0, len(r.TransferTimes))
@@ -66,6 +70,7 @@ func conversationRows(r *schemas.ConversationRow, target TargetFunc) ([]Row, err
 func statusRows(s *schemas.StatusChange) ([]Row, error) {
 	var c checker
 	c.nonEmpty("conversation_id", s.ConversationID)
+	c.lenient = s.Deleted // a retraction carries only its id, seq and version
 	c.nonEmpty("segment.tenant", s.Segment.Tenant)
 	g := s.Segment
 	v := []any{s.ConversationID, s.Seq, c.version(s.Version), flag(s.Deleted), g.Tenant, string(g.Channel),

@@ -34,11 +34,12 @@ CREATE TABLE IF NOT EXISTS conversations
     reply_sum_ms Int64 COMMENT 'sum of reply times, calendar ms',
     reply_business_sum_ms Int64 COMMENT 'sum of reply times, business-hours ms',
     complete_until DateTime64(3, 'UTC') COMMENT 'event time up to which this row is final',
+    INDEX tenant_idx tenant TYPE set(256) GRANULARITY 4,
     INDEX opened_idx opened_at TYPE minmax GRANULARITY 4,
     INDEX status_idx status TYPE set(8) GRANULARITY 4
 )
 ENGINE = ReplacingMergeTree(version, deleted)
-ORDER BY (tenant, conversation_id)
+ORDER BY conversation_id
 SETTINGS non_replicated_deduplication_window = 1000
 COMMENT 'latest state of every conversation, from floorwatch.conversations';
 

@@ -1,4 +1,5 @@
--- The status history of every conversation, as intervals.
+-- The status history of every conversation, as intervals. Keyed by the
+-- conversation only: a retraction (deleted = 1) carries no tenant.
 CREATE TABLE IF NOT EXISTS status_history
 (
     conversation_id String COMMENT 'conversation id',
@@ -14,9 +15,10 @@ CREATE TABLE IF NOT EXISTS status_history
     recover_reason LowCardinality(String) COMMENT 'reason when status is to_recover',
     valid_from DateTime64(3, 'UTC') COMMENT 'event time the status began',
     valid_to Nullable(DateTime64(3, 'UTC')) COMMENT 'event time the status ended; NULL while it holds',
+    INDEX tenant_idx tenant TYPE set(256) GRANULARITY 4,
     INDEX from_idx valid_from TYPE minmax GRANULARITY 4
 )
 ENGINE = ReplacingMergeTree(version, deleted)
-ORDER BY (tenant, conversation_id, seq)
+ORDER BY (conversation_id, seq)
 SETTINGS non_replicated_deduplication_window = 1000
 COMMENT 'status intervals [valid_from, valid_to) of every conversation, from floorwatch.status-changes';

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/processors/stream"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// processCommand is `floorwatch process [--config F] [--instance ID]`.
+func processCommand() command {
+	return command{name: "process", summary: "fold conversations from Kafka into metrics, rows and gauges, exactly once", run: runProcess}
+}
+
+// runProcess wires the processors role. Shutdown order, on SIGTERM or
+// SIGINT: the runner ends its open transaction with a commit and leaves
+// the group; then the metrics endpoint closes, so the last figures can
+// still be scraped until then.
+func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
+	fs := flag.NewFlagSet("process", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
+	instance := fs.String("instance", defaultInstance(env),
+		"static group member id, stable across restarts and unique per live instance (env FLOORWATCH_INSTANCE, else the host name)")
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: 2}
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if *instance == "" {
+		return usageError("--instance is required when the host has no name")
+	}
+	cfg, err := config.Load(*path, env.getenv)
+	if err != nil {
+		return reportProblems(env.stderr, err)
+	}
+	log := ingestLogger(cfg.Log, env.stderr).With("role", "process", "instance", *instance)
+	reg := prometheus.NewRegistry()
+	if err := registerIngestRuntimeMetrics(reg); err != nil {
+		return err
+	}
+	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	r, err := stream.New(stream.Options{
+		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID, InstanceID: *instance,
+		Policies: cfg.Directory(), Partitions: int32(cfg.Kafka.Partitions), ReplicationFactor: int16(cfg.Kafka.ReplicationFactor),
+		FlushInterval: cfg.Process.FlushInterval, GaugeInterval: cfg.Process.GaugeInterval, IdleAdvance: cfg.Process.IdleAdvance,
+		Logger: log, Registerer: reg,
+	})
+	if err != nil {
+		return err
+	}
+	return r.Run(ctx)
+}
+
+func defaultInstance(env *cmdEnv) string {
+	if v := env.getenv("FLOORWATCH_INSTANCE"); v != "" {
+		return v
+	}
+	h, _ := os.Hostname()
+	return h
+}

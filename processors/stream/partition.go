@@ -1,0 +1,135 @@
+package stream
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/processors/windows"
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// partition is one owned partition of the events topic: its keys, its
+// event-time clock, its timers and gauges, and what the open transaction
+// must write to the changelog. Used by one goroutine at a time.
+type partition struct {
+	id    int32
+	keys  map[schemas.ConversationKey]*entry
+	clock int64 // event-time watermark, unix ms: max occurred_at seen, or the wall clock when idle
+	// lastRecord is the wall time of the last record, for idle advance.
+	lastRecord time.Time
+	timers     timerHeap
+	gauges     map[schemas.Segment]*gaugeCounts
+	// byOperator indexes open conversations by (tenant, assigned operator),
+	// so a presence change re-evaluates exactly those.
+	byOperator map[opRef]map[schemas.ConversationKey]struct{}
+
+	dirty      map[schemas.ConversationKey]struct{} // changelog writes of the open transaction
+	clockDirty bool
+	written    int64 // clock of the last watermark written
+	stateBytes int64
+}
+
+type opRef struct{ tenant, operator string }
+
+func newPartition(id int32) *partition {
+	return &partition{id: id, keys: map[schemas.ConversationKey]*entry{}, gauges: map[schemas.Segment]*gaugeCounts{},
+		byOperator: map[opRef]map[schemas.ConversationKey]struct{}{}, dirty: map[schemas.ConversationKey]struct{}{}}
+}
+
+// errWrongPartition marks an event whose record key is not its conversation key.
+var errWrongPartition = errors.New("record key is not the event's conversation key")
+
+// applyEvent folds one event. An error means the event cannot be applied
+// (the caller dead-letters it); the partition is then unchanged.
+func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey []byte) error {
+	if e.Kind == schemas.KindOperatorStatus {
+		_, err := c.presence.Apply(e) // also read from the operator-status topic; a copy here is harmless
+		return err
+	}
+	key := e.Key()
+	if string(recordKey) != key.String() {
+		return fmt.Errorf("%w (%q, want %q)", errWrongPartition, recordKey, key.String())
+	}
+	tn, err := c.tenant(e.Tenant)
+	if err != nil {
+		return err
+	}
+	ent := p.keys[key]
+	fresh := ent == nil
+	if fresh {
+		ent = &entry{st: conversation.NewState(key), lastNow: p.clock, open: gaugeRef{status: -1}}
+	}
+	var before []conversation.Conversation
+	if !fresh {
+		before = ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
+	}
+	added, err := ent.st.Add(tn, e)
+	if err != nil || !added {
+		return err
+	}
+	if fresh {
+		p.keys[key] = ent
+	}
+	if at := e.OccurredAt.UnixMilli(); at > p.clock {
+		p.clock, p.clockDirty = at, true
+	}
+	p.settle(c, out, tn, key, ent, before, max(p.clock, ent.lastNow))
+	return nil
+}
+
+// settle emits what changed for key between before and its derivation
+// at now, and refreshes the key's gauge, presence index and timer.
+func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry,
+	before []conversation.Conversation, now int64) {
+	after := ent.st.Derive(tn, c.presence, time.UnixMilli(now))
+	recs := windows.Diff(before, after, &ent.em, c.targets)
+	c.emitRecords(out, &recs)
+	ent.lastNow = now
+	p.dirty[key] = struct{}{}
+	cur := openRef(after)
+	p.count(ent.open, cur)
+	p.index(key, ent.open, cur)
+	ent.open = cur
+	p.reschedule(c, tn, key, ent, after)
+}
+
+// reschedule sets the key's next timer: the core's next status edge while
+// a conversation is open, else the moment its closed conversations may be
+// compacted away.
+func (p *partition) reschedule(c *core, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry, convs []conversation.Conversation) {
+	next := int64(0)
+	if t, ok := ent.st.NextTimer(tn, c.presence, time.UnixMilli(ent.lastNow)); ok {
+		next = t.UnixMilli()
+	} else if n := len(convs); n > 0 && !convs[n-1].ClosedAt.IsZero() {
+		next = convs[n-1].ClosedAt.UnixMilli() + tn.AutoCloseAfter().Milliseconds() + 1
+	}
+	if next != ent.timer {
+		ent.timer = next
+		if next != 0 {
+			p.timers.schedule(next, key)
+		}
+	}
+}
+
+// index keeps byOperator in step with the key's open conversation.
+func (p *partition) index(key schemas.ConversationKey, old, cur gaugeRef) {
+	if old.operator == cur.operator && old.seg.Tenant == cur.seg.Tenant {
+		return
+	}
+	if old.operator != "" {
+		ref := opRef{old.seg.Tenant, old.operator}
+		delete(p.byOperator[ref], key)
+		if len(p.byOperator[ref]) == 0 {
+			delete(p.byOperator, ref)
+		}
+	}
+	if cur.operator != "" {
+		ref := opRef{cur.seg.Tenant, cur.operator}
+		if p.byOperator[ref] == nil {
+			p.byOperator[ref] = map[schemas.ConversationKey]struct{}{}
+		}
+		p.byOperator[ref][key] = struct{}{}
+	}
+}

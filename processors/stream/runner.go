@@ -1,0 +1,161 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Runner is one processor instance. Build it with New, call Run once;
+// Run returns when ctx is canceled (nil) or on an error that needs a
+// restart (fenced, broker refused the transactional id...).
+//
+// One goroutine (Run's) polls, folds and commits; the group callbacks
+// (restore on assignment, drop on revocation) and the presence follower
+// run on their own goroutines and meet it under mu.
+type Runner struct {
+	opts    Options
+	core    *core
+	metrics *metrics
+	sess    *kgo.GroupTransactSession
+
+	mu        sync.Mutex
+	parts     map[int32]*partition
+	fatal     error     // from a callback; Run returns it
+	lastGauge time.Time // wall time of the last gauge snapshots
+
+	wakeMu sync.Mutex
+	wakes  []opRef // operators whose presence changed since the last tick
+
+	prodMu  sync.Mutex
+	prodErr error // first produce failure of the open transaction
+}
+
+// New checks opts and registers the metrics.
+func New(opts Options) (*Runner, error) {
+	opts.setDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(opts.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics), metrics: m, parts: map[int32]*partition{}}, nil
+}
+
+// Run creates missing topics, fences a predecessor's open transaction,
+// catches up on operator presence, joins the group and processes until
+// ctx is canceled. On cancel it ends the open transaction with a commit
+// (work done is kept) and leaves.
+func (r *Runner) Run(ctx context.Context) error {
+	if err := r.prepare(ctx); err != nil {
+		return err
+	}
+	pctx, stopPresence := context.WithCancel(ctx)
+	defer stopPresence()
+	caughtUp := make(chan struct{})
+	presenceDone := make(chan error, 1)
+	go func() { presenceDone <- r.followPresence(pctx, caughtUp) }()
+	select {
+	case <-caughtUp:
+	case err := <-presenceDone:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+	sess, err := kgo.NewGroupTransactSession(r.clientOpts()...)
+	if err != nil {
+		return fmt.Errorf("stream: %w", err)
+	}
+	r.sess = sess
+	defer sess.Close()
+	for ctx.Err() == nil {
+		if err := r.cycle(ctx); err != nil {
+			return err
+		}
+		select {
+		case err := <-presenceDone:
+			return err
+		default:
+		}
+		sess.AllowRebalance()
+	}
+	return nil
+}
+
+func (r *Runner) prepare(ctx context.Context) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(r.opts.Brokers...), kgo.ClientID(r.opts.ClientID))
+	if err != nil {
+		return fmt.Errorf("stream: %w", err)
+	}
+	defer cl.Close()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := EnsureTopics(tctx, kadm.NewClient(cl), r.opts.Topics, r.opts.Partitions, r.opts.ReplicationFactor); err != nil {
+		return fmt.Errorf("stream: %w", err)
+	}
+	return r.fence(tctx)
+}
+
+func (r *Runner) clientOpts() []kgo.Opt {
+	o := r.opts
+	return []kgo.Opt{
+		kgo.SeedBrokers(o.Brokers...), kgo.ClientID(o.ClientID),
+		kgo.TransactionalID(o.transactionalID()), kgo.TransactionTimeout(o.TransactionTimeout),
+		kgo.ConsumerGroup(o.Group), kgo.ConsumeTopics(o.Topics.Events), kgo.InstanceID(o.InstanceID),
+		kgo.SessionTimeout(o.SessionTimeout), kgo.RebalanceTimeout(2 * time.Minute),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.RequireStableFetchOffsets(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.BlockRebalanceOnPoll(),
+		kgo.OnPartitionsAssigned(r.assigned), kgo.OnPartitionsRevoked(r.revoked), kgo.OnPartitionsLost(r.revoked),
+		kgo.RecordPartitioner(partitioner{state: o.Topics.State, byKey: kgo.StickyKeyPartitioner(nil)}),
+		kgo.ProducerBatchMaxBytes(4 << 20), kgo.MaxBufferedRecords(1 << 20),
+	}
+}
+
+// partitioner writes the changelog to the partition the runner names
+// (the events partition it describes) and everything else by key.
+type partitioner struct {
+	state string
+	byKey kgo.Partitioner
+}
+
+func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
+	if t == p.state {
+		return kgo.ManualPartitioner().ForTopic(t)
+	}
+	return p.byKey.ForTopic(t)
+}
+
+// assigned restores the new partitions before their fetches begin.
+func (r *Runner) assigned(ctx context.Context, _ *kgo.Client, m map[string][]int32) {
+	ps := m[r.opts.Topics.Events]
+	if len(ps) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	parts, err := r.restore(ctx, ps)
+	if err != nil {
+		r.fatal = errors.Join(r.fatal, err)
+		return
+	}
+	for id, p := range parts {
+		r.parts[id] = p
+	}
+}
+
+// revoked drops the state of partitions this instance no longer owns.
+func (r *Runner) revoked(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range m[r.opts.Topics.Events] {
+		delete(r.parts, id)
+		r.metrics.forget(id)
+	}
+}

@@ -1,0 +1,60 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+)
+
+// EnsureTopics creates the topics of t that are missing: the inputs and
+// outputs with partitions partitions, and the changelog compacted, with
+// exactly as many partitions as the events topic (changelog partition n
+// holds the state of events partition n). An existing changelog with
+// another count is an error.
+func EnsureTopics(ctx context.Context, adm *kadm.Client, t Topics, partitions int32, rf int16) error {
+	if err := create(ctx, adm, partitions, rf, nil, t.Events, t.OperatorStatus); err != nil {
+		return err
+	}
+	n, err := partitionCount(ctx, adm, t.Events)
+	if err != nil {
+		return err
+	}
+	compact := "compact"
+	if err := create(ctx, adm, n, rf, map[string]*string{"cleanup.policy": &compact}, t.State); err != nil {
+		return err
+	}
+	if m, err := partitionCount(ctx, adm, t.State); err != nil {
+		return err
+	} else if m != n {
+		return fmt.Errorf("topic %s has %d partitions, the events topic %s has %d: they must match", t.State, m, t.Events, n)
+	}
+	return create(ctx, adm, partitions, rf, nil, t.outputs()...)
+}
+
+func create(ctx context.Context, adm *kadm.Client, partitions int32, rf int16, configs map[string]*string, topics ...string) error {
+	resp, err := adm.CreateTopics(ctx, partitions, rf, configs, topics...)
+	if err != nil {
+		return fmt.Errorf("create topics %v: %w", topics, err)
+	}
+	for _, r := range resp.Sorted() {
+		if r.Err != nil && !errors.Is(r.Err, kerr.TopicAlreadyExists) {
+			return fmt.Errorf("create topic %s: %w", r.Topic, r.Err)
+		}
+	}
+	return nil
+}
+
+func partitionCount(ctx context.Context, adm *kadm.Client, topic string) (int32, error) {
+	td, err := adm.ListTopics(ctx, topic)
+	if err != nil {
+		return 0, fmt.Errorf("describe topic %s: %w", topic, err)
+	}
+	d, ok := td[topic]
+	if !ok || d.Err != nil {
+		return 0, fmt.Errorf("describe topic %s: %v", topic, d.Err)
+	}
+	return int32(len(d.Partitions)), nil
+}

@@ -1,0 +1,73 @@
+package clickhouse
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+func TestRowsAcceptsWhatTheTablesHoldAndRefusesTheRest(t *testing.T) {
+	cases := []struct {
+		name, topic, value string
+		tables             []string
+		err                string
+	}{
+		{"a metric delta", schemas.TopicMetrics, `{"v":1,"minute":"2026-11-20T09:00:00Z","segment":{"tenant":"acme"},"opened":1}`,
+			[]string{TableMetricsMinute}, ""},
+		{"a conversation with two durations", schemas.TopicConversations,
+			`{"v":1,"conversation_id":"c","version":2,"tenant":"acme","opened_at":"2026-11-20T09:00:00Z","last_event_at":"2026-11-20T09:05:00Z",` +
+				`"durations":[{"kind":"first_response","ended_at":"2026-11-20T09:01:00Z","ms":1},{"kind":"reply","ended_at":"2026-11-20T09:05:00Z","ms":2}]}`,
+			[]string{TableConversations, TableDurations, TableDurations}, ""},
+		{"a retracted conversation with only its id", schemas.TopicConversations,
+			`{"v":1,"conversation_id":"c","version":3,"deleted":true,"first_response_ms":-1,"resolution_ms":-1}`,
+			[]string{TableConversations}, ""},
+		{"a retracted status interval with only its id", schemas.TopicStatusChanges,
+			`{"v":1,"conversation_id":"c","seq":4,"version":3,"deleted":true}`, []string{TableStatusHistory}, ""},
+		{"not JSON", schemas.TopicMetrics, `{"v":`, nil, "undecodable"},
+		{"a metric without tenant", schemas.TopicMetrics, `{"v":1,"minute":"2026-11-20T09:00:00Z","segment":{}}`, nil, "segment.tenant is required"},
+		{"a time DateTime64 cannot hold", schemas.TopicGauges, `{"v":1,"at":"2400-01-01T00:00:00Z","segment":{"tenant":"acme"}}`, nil, "outside 1900-2299"},
+		{"a status interval without id", schemas.TopicStatusChanges, `{"v":1,"seq":1,"version":1,"deleted":true}`, nil, "conversation_id is required"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := Rows(c.topic, []byte(c.value), nil)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("err = %v, want one saying %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tables []string
+			for _, r := range rows {
+				tables = append(tables, r.Table)
+				if len(r.Values) != len(columns(r.Table)) {
+					t.Errorf("%s row has %d values for %d columns", r.Table, len(r.Values), len(columns(r.Table)))
+				}
+			}
+			if strings.Join(tables, ",") != strings.Join(c.tables, ",") {
+				t.Errorf("tables %v, want %v", tables, c.tables)
+			}
+		})
+	}
+}
+
+func FuzzRowsNeverPanics(f *testing.F) {
+	f.Add(schemas.TopicConversations, []byte(`{"conversation_id":"c","tenant":"t","opened_at":"2026-11-20T09:00:00Z"}`))
+	f.Add(schemas.TopicMetrics, []byte(`{"minute":"2026-11-20T09:00:00Z","segment":{"tenant":"t"}}`))
+	f.Add(schemas.TopicEvents, []byte(`{"kind":"customer_message","tenant":"t","occurred_at":"2026-11-20T09:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, topic string, value []byte) {
+		rows, err := Rows(topic, value, nil)
+		if err != nil {
+			return
+		}
+		for _, r := range rows {
+			if len(r.Values) != len(columns(r.Table)) {
+				t.Fatalf("%s row has %d values for %d columns", r.Table, len(r.Values), len(columns(r.Table)))
+			}
+		}
+	})
+}
