@@ -17,6 +17,9 @@ type ClickHouse struct {
 	Password Secret `yaml:"password"`
 	// DialTimeout bounds connecting to the server.
 	DialTimeout time.Duration `yaml:"dial_timeout"`
+	// EventsTTL is how long the raw events table keeps an event (whole
+	// days, at least 24h); migrate applies it.
+	EventsTTL time.Duration `yaml:"events_ttl"`
 }
 
 var identifierRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -26,6 +29,7 @@ func (c *ClickHouse) setDefaults() {
 	c.Database = "floorwatch"
 	c.Username = "default"
 	c.DialTimeout = 5 * time.Second
+	c.EventsTTL = 90 * 24 * time.Hour
 }
 
 func (c *ClickHouse) validate(ps *problems, key string) {
@@ -37,4 +41,7 @@ func (c *ClickHouse) validate(ps *problems, key string) {
 		ps.add(join(key, "username"), "must not be empty")
 	}
 	checkDuration(ps, join(key, "dial_timeout"), c.DialTimeout)
+	if c.EventsTTL < 24*time.Hour || c.EventsTTL%(24*time.Hour) != 0 {
+		ps.add(join(key, "events_ttl"), "must be a whole number of days, at least 24h, got %s", c.EventsTTL)
+	}
 }
