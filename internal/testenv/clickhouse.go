@@ -11,6 +11,9 @@ import (
 
 // ClickHouseOptions returns clickhouse-go options for the native address of
 // ClickHouse(tb), user default without a password, on the given database.
+// Never try a wrong password over the native protocol against the local
+// engine of deployments/local/services: it aborts the whole server (over HTTP
+// a wrong password is harmless).
 func ClickHouseOptions(tb testing.TB, database string) *clickhouse.Options {
 	tb.Helper()
 	addr, _ := ClickHouse(tb)
