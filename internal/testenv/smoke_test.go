@@ -263,7 +263,7 @@ func TestKafkaTransactionalConsumeProduce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("session: %v", err)
 	}
-	defer sess.Close()
+	defer sess.CloseAllowingRebalance() // a session blocks rebalances while it polls: plain Close can hang
 
 	// process runs one transaction over the next n input records.
 	process := func(n int, how kgo.TransactionEndTry) []string {

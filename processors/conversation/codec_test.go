@@ -77,3 +77,14 @@ func FuzzDecodeState(f *testing.F) {
 		}
 	})
 }
+
+func TestOperatorsListsEveryOperatorTheLogNames(t *testing.T) {
+	tn := mustTenant(t, schemas.DefaultPolicy("acme"))
+	s := NewState(testKey)
+	for _, e := range codecStory() {
+		s.Add(tn, &e)
+	}
+	if got, want := s.Operators(tn), []string{"ana", "bob", "carol"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("Operators() = %v, want %v", got, want)
+	}
+}

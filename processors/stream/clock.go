@@ -51,7 +51,9 @@ func (p *partition) compact(c *core, tn *conversation.Tenant, key schemas.Conver
 	if ent.open.status >= 0 {
 		return
 	}
+	ops := ent.st.Operators(tn)
 	if ent.st.Compact(tn, c.presence, now) {
+		p.untrack(key, key.Tenant, ops)
 		p.forget(key, ent)
 		return
 	}
@@ -62,7 +64,6 @@ func (p *partition) compact(c *core, tn *conversation.Tenant, key schemas.Conver
 
 func (p *partition) forget(key schemas.ConversationKey, ent *entry) {
 	p.count(ent.open, gaugeRef{status: -1})
-	p.index(key, ent.open, gaugeRef{status: -1})
 	p.stateBytes -= int64(ent.size)
 	delete(p.keys, key)
 	p.dirty[key] = struct{}{} // a missing entry writes a tombstone
@@ -76,4 +77,14 @@ func (p *partition) wake(c *core, out emitter, tenant, operator string) {
 			p.reevaluate(c, out, key, ent)
 		}
 	}
+}
+
+// rechecks re-evaluates the keys restore queued.
+func (p *partition) rechecks(c *core, out emitter) {
+	for _, key := range p.recheck {
+		if ent := p.keys[key]; ent != nil {
+			p.reevaluate(c, out, key, ent)
+		}
+	}
+	p.recheck = nil
 }

@@ -106,6 +106,7 @@ func (r *Runner) tick(out emitter) {
 		r.lastGauge = wall
 	}
 	for _, p := range r.parts {
+		p.rechecks(r.core, out)
 		for _, w := range wakes {
 			p.wake(r.core, out, w.tenant, w.operator)
 		}
@@ -164,7 +165,9 @@ func (r *Runner) reload() error {
 // emitFunc adapts a function to the emitter interface.
 type emitFunc func(topic string, partition int32, key, value []byte)
 
-func (f emitFunc) emit(topic string, partition int32, key, value []byte) { f(topic, partition, key, value) }
+func (f emitFunc) emit(topic string, partition int32, key, value []byte) {
+	f(topic, partition, key, value)
+}
 
 // produce adds a record to the open transaction.
 func (r *Runner) produce(topic string, partition int32, key, value []byte) {

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -84,8 +85,12 @@ func (p *partition) restored(c *core, wall time.Time) {
 		convs := ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
 		cur := openRef(convs)
 		p.count(gaugeRef{status: -1}, cur)
-		p.index(key, gaugeRef{status: -1}, cur)
 		ent.open = cur
+		ops := ent.st.Operators(tn)
+		p.track(key, key.Tenant, ops...)
+		if slices.ContainsFunc(ops, func(op string) bool { return c.presence.Reported(key.Tenant, op) }) {
+			p.recheck = append(p.recheck, key)
+		}
 		p.stateBytes += int64(ent.size)
 		p.reschedule(c, tn, key, ent, convs)
 	}

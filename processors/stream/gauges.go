@@ -25,7 +25,7 @@ func openRef(convs []conversation.Conversation) gaugeRef {
 	if i < 0 {
 		return gaugeRef{status: -1}
 	}
-	return gaugeRef{seg: c.Segment(), status: i, operator: c.Operator}
+	return gaugeRef{seg: c.Segment(), status: i}
 }
 
 // count moves a key's gauge contribution from old to cur.

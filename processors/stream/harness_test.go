@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -40,7 +42,7 @@ func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
 func (k *kafkaEnv) options(instance string) Options {
 	return Options{Brokers: k.brokers, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: defaultPolicies{},
 		FlushInterval: 200 * time.Millisecond, GaugeInterval: time.Second, IdleAdvance: 500 * time.Millisecond,
-		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }}
+		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }, Logger: testLogger(instance)}
 }
 
 func (k *kafkaEnv) client(opts ...kgo.Opt) *kgo.Client {
@@ -209,4 +211,12 @@ func (k *kafkaEnv) collect() windows.Records {
 		return err
 	})
 	return r
+}
+
+// testLogger logs to stderr when FW_TEST_LOG is set, else nowhere.
+func testLogger(instance string) *slog.Logger {
+	if os.Getenv("FW_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("instance", instance)
 }

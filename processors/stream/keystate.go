@@ -22,9 +22,8 @@ type entry struct {
 
 // gaugeRef is the open conversation's contribution to the gauges.
 type gaugeRef struct {
-	seg      schemas.Segment
-	status   int // index in gaugeStatuses; -1 when nothing is open
-	operator string
+	seg    schemas.Segment
+	status int // index in gaugeStatuses; -1 when nothing is open
 }
 
 // metaKey is the changelog key of a partition's own record (its clock);

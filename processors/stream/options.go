@@ -11,7 +11,7 @@ import (
 
 // Topics names every topic the runner reads and writes.
 type Topics struct {
-	Events, OperatorStatus, State                                 string
+	Events, OperatorStatus, State                                  string
 	Metrics, Conversations, StatusChanges, Gauges, Watermarks, DLQ string
 }
 

@@ -21,9 +21,12 @@ type partition struct {
 	lastRecord time.Time
 	timers     timerHeap
 	gauges     map[schemas.Segment]*gaugeCounts
-	// byOperator indexes open conversations by (tenant, assigned operator),
-	// so a presence change re-evaluates exactly those.
+	// byOperator indexes keys by (tenant, operator) for every operator
+	// their log names, so a presence change re-evaluates those keys.
 	byOperator map[opRef]map[schemas.ConversationKey]struct{}
+	// recheck holds restored keys to re-evaluate at the next tick:
+	// presence may have changed while no instance owned the partition.
+	recheck []schemas.ConversationKey
 
 	dirty      map[schemas.ConversationKey]struct{} // changelog writes of the open transaction
 	clockDirty bool
@@ -72,6 +75,7 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 	if fresh {
 		p.keys[key] = ent
 	}
+	p.track(key, key.Tenant, e.Operator, e.ToOperator)
 	if at := e.OccurredAt.UnixMilli(); at > p.clock {
 		p.clock, p.clockDirty = at, true
 	}
@@ -90,7 +94,6 @@ func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key sc
 	p.dirty[key] = struct{}{}
 	cur := openRef(after)
 	p.count(ent.open, cur)
-	p.index(key, ent.open, cur)
 	ent.open = cur
 	p.reschedule(c, tn, key, ent, after)
 }
@@ -113,23 +116,27 @@ func (p *partition) reschedule(c *core, tn *conversation.Tenant, key schemas.Con
 	}
 }
 
-// index keeps byOperator in step with the key's open conversation.
-func (p *partition) index(key schemas.ConversationKey, old, cur gaugeRef) {
-	if old.operator == cur.operator && old.seg.Tenant == cur.seg.Tenant {
-		return
-	}
-	if old.operator != "" {
-		ref := opRef{old.seg.Tenant, old.operator}
-		delete(p.byOperator[ref], key)
-		if len(p.byOperator[ref]) == 0 {
-			delete(p.byOperator, ref)
+// track indexes key under the operators its log names; a key stays
+// indexed until it is forgotten (extra wakes are harmless).
+func (p *partition) track(key schemas.ConversationKey, tenant string, operators ...string) {
+	for _, op := range operators {
+		if op == "" {
+			continue
 		}
-	}
-	if cur.operator != "" {
-		ref := opRef{cur.seg.Tenant, cur.operator}
+		ref := opRef{tenant, op}
 		if p.byOperator[ref] == nil {
 			p.byOperator[ref] = map[schemas.ConversationKey]struct{}{}
 		}
 		p.byOperator[ref][key] = struct{}{}
+	}
+}
+
+func (p *partition) untrack(key schemas.ConversationKey, tenant string, operators []string) {
+	for _, op := range operators {
+		ref := opRef{tenant, op}
+		delete(p.byOperator[ref], key)
+		if len(p.byOperator[ref]) == 0 {
+			delete(p.byOperator, ref)
+		}
 	}
 }

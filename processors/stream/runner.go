@@ -74,7 +74,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("stream: %w", err)
 	}
 	r.sess = sess
-	defer sess.Close()
+	defer sess.CloseAllowingRebalance()
 	for ctx.Err() == nil {
 		if err := r.cycle(ctx); err != nil {
 			return err

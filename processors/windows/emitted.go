@@ -1,10 +1,12 @@
 package windows
 
 import (
-	"encoding/json"
+	"encoding/binary"
+	"hash"
 	"hash/fnv"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // Emitted is what a key's outputs have said so far: the version of its
@@ -50,16 +52,56 @@ func (e *Emitted) Keep(convs []conversation.Conversation) {
 	e.Convs = kept
 }
 
-// fingerprint hashes what a row and status history say, leaving out the
-// version and the clock (CompleteUntil), which change without news.
+// fingerprint hashes everything a row and status history say (the
+// fields Row copies), leaving out the clock (CompleteUntil), which
+// changes without news. FNV-1a, so fingerprints stored in the changelog
+// mean the same in every process.
 func fingerprint(c *conversation.Conversation) uint64 {
-	row := c.Row(0)
-	row.CompleteUntil = row.OpenedAt
-	h := fnv.New64a()
-	// Marshal cannot fail on these plain types.
-	b, _ := json.Marshal(&row)
-	h.Write(b)
-	b, _ = json.Marshal(c.History)
-	h.Write(b)
-	return h.Sum64()
+	f := fingerprinter{h: fnv.New64a()}
+	f.str(c.ID, c.InteractionType, c.Team, c.Operator, c.Status, c.RecoverReason, c.ClosedBy)
+	f.time(c.OpenedAt, c.RoutedAt, c.AssignedAt, c.AttendedAt, c.FirstResponseAt, c.LastCustomerMessageAt,
+		c.WaitStartedAt, c.WindowExpiresAt, c.ClosedAt, c.LastEventAt)
+	f.int(int64(len(c.Transfers)))
+	f.time(c.Transfers...)
+	f.int(int64(len(c.Durations)))
+	for _, d := range c.Durations {
+		f.str(d.Kind, d.Team, d.Operator)
+		f.time(d.EndedAt)
+		f.int(d.Ms, d.BusinessMs)
+	}
+	f.int(int64(len(c.History)))
+	for _, iv := range c.History {
+		f.str(iv.Status, iv.Reason)
+		f.time(iv.From, iv.To)
+	}
+	return f.h.Sum64()
+}
+
+type fingerprinter struct {
+	h   hash.Hash64
+	buf [binary.MaxVarintLen64]byte
+}
+
+func (f *fingerprinter) int(vs ...int64) {
+	for _, v := range vs {
+		f.h.Write(binary.AppendVarint(f.buf[:0], v))
+	}
+}
+
+// str writes each string with its length, so ("ab","c") ≠ ("a","bc").
+func (f *fingerprinter) str(ss ...string) {
+	for _, s := range ss {
+		f.int(int64(len(s)))
+		f.h.Write([]byte(s))
+	}
+}
+
+func (f *fingerprinter) time(ts ...schemas.Time) {
+	for _, t := range ts {
+		if t.IsZero() {
+			f.int(0)
+		} else {
+			f.int(t.UnixMilli())
+		}
+	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// day is Wednesday 18 November 2026, UTC.
-var day = time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)
+// day is Wednesday 18 November 2026, 10:00 UTC.
+var day = time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
 
 var key = schemas.ConversationKey{Tenant: "acme", Channel: schemas.WhatsApp, AccountID: "1001", CustomerID: "33600000001"}
 

@@ -1,0 +1,167 @@
+package stream
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// collector keeps every record a partition emits.
+type collector struct{ recs []emitted }
+
+type emitted struct {
+	topic     string
+	partition int32
+	key       string
+	value     []byte
+}
+
+func (c *collector) emit(topic string, partition int32, key, value []byte) {
+	c.recs = append(c.recs, emitted{topic, partition, string(key), value})
+}
+
+func (c *collector) on(topic string) []emitted {
+	var out []emitted
+	for _, r := range c.recs {
+		if r.topic == topic {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func testCore() *core { return newCore(defaultPolicies{}, DefaultTopics()) }
+
+func waitingConversation(customer string) []schemas.Event {
+	k := schemas.ConversationKey{Tenant: "acme", Channel: schemas.WhatsApp, AccountID: "1001", CustomerID: customer}
+	mk := func(id string, kind schemas.Kind, min int, set func(*schemas.Event)) schemas.Event {
+		e := schemas.Event{V: 1, ID: id, Kind: kind, Tenant: k.Tenant, Channel: k.Channel, AccountID: k.AccountID,
+			CustomerID: k.CustomerID, OccurredAt: schemas.At(day.Add(time.Duration(min) * time.Minute))}
+		if set != nil {
+			set(&e)
+		}
+		return e
+	}
+	return []schemas.Event{mk(customer+"m", schemas.KindCustomerMessage, 0, nil),
+		mk(customer+"r", schemas.KindRouted, 1, func(e *schemas.Event) { e.Team = "sales" }),
+		mk(customer+"a", schemas.KindAssigned, 2, func(e *schemas.Event) { e.Operator = "ana" })}
+}
+
+func applyAll(t *testing.T, p *partition, c *core, out emitter, events []schemas.Event) {
+	t.Helper()
+	for i := range events {
+		if err := p.applyEvent(c, out, &events[i], []byte(events[i].Key().String())); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestAQuietPartitionFiresTimersWhenItsClockAdvances(t *testing.T) {
+	c, p, out := testCore(), newPartition(0), &collector{}
+	applyAll(t, p, c, out, waitingConversation("1"))
+	before := len(out.on(c.topics.StatusChanges))
+	p.advance(c, out, day.Add(30*time.Minute).UnixMilli())
+	var last schemas.StatusChange
+	changes := out.on(c.topics.StatusChanges)
+	if len(changes) == before {
+		t.Fatal("advancing the clock past the unanswered threshold emitted no status change")
+	}
+	json.Unmarshal(changes[len(changes)-1].value, &last)
+	if last.Status != schemas.StatusToRecover || last.RecoverReason != schemas.ReasonUnanswered ||
+		!last.ValidFrom.Equal(day.Add(16*time.Minute)) {
+		t.Fatalf("last status change %+v, want to_recover (unanswered) from 09:16", last)
+	}
+}
+
+func TestGaugesCountOpenConversationsPerStatus(t *testing.T) {
+	c, p, out := testCore(), newPartition(3), &collector{}
+	applyAll(t, p, c, out, waitingConversation("1"))
+	applyAll(t, p, c, out, waitingConversation("2"))
+	p.snapshot(c, out)
+	// The segments the conversations passed through (bot, then queued
+	// without an operator) are written once with zeros, then forgotten.
+	var active schemas.GaugeSnapshot
+	for _, r := range out.on(c.topics.Gauges) {
+		var g schemas.GaugeSnapshot
+		json.Unmarshal(r.value, &g)
+		if g.Segment.Operator == "ana" {
+			active = g
+		} else if g.Bot+g.Queued+g.Active+g.ToRecover+g.Expired != 0 {
+			t.Fatalf("segment %v still counts %+v", g.Segment, g)
+		}
+	}
+	if active.Active != 2 || active.Partition != 3 || !active.At.Equal(day.Add(2*time.Minute)) {
+		t.Fatalf("snapshot %+v, want 2 active for ana at 09:02 on partition 3", active)
+	}
+	again := &collector{}
+	p.snapshot(c, again)
+	if n := len(again.on(c.topics.Gauges)); n != 1 {
+		t.Fatalf("the next snapshot has %d segments, want 1", n)
+	}
+}
+
+func TestAnEventUnderAnotherKeyIsRefused(t *testing.T) {
+	c, p := testCore(), newPartition(0)
+	e := waitingConversation("1")[0]
+	if err := p.applyEvent(c, &collector{}, &e, []byte("acme|whatsapp|1001|2")); !errors.Is(err, errWrongPartition) {
+		t.Fatalf("err = %v, want errWrongPartition", err)
+	}
+	if len(p.keys) != 0 {
+		t.Fatal("a refused event left state behind")
+	}
+}
+
+func TestTheChangelogRestoresTheSameState(t *testing.T) {
+	c, p, out := testCore(), newPartition(2), &collector{}
+	applyAll(t, p, c, out, waitingConversation("1"))
+	applyAll(t, p, c, out, waitingConversation("2"))
+	p.flush(c, out, endOfTraffic)
+	log := out.on(c.topics.State)
+	if len(log) != 3 || log[0].partition != 2 {
+		t.Fatalf("changelog %d records on partition %d, want 2 keys and the clock on partition 2", len(log), log[0].partition)
+	}
+	q := newPartition(2)
+	for _, r := range log {
+		if err := q.load(testCore(), []byte(r.key), r.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// ana reported a status: her conversations are re-checked once.
+	c.presence.Apply(&schemas.Event{ID: "s", Kind: schemas.KindOperatorStatus, Tenant: "acme", Operator: "ana",
+		Status: schemas.OperatorAvailable, OccurredAt: schemas.At(day)})
+	q.restored(c, endOfTraffic)
+	if q.clock != p.clock || len(q.keys) != 2 || q.openConversations() != 2 || len(q.recheck) != 2 {
+		t.Fatalf("restored clock %d, %d keys, %d open, %d rechecks; want %d, 2, 2, 2",
+			q.clock, len(q.keys), q.openConversations(), len(q.recheck), p.clock)
+	}
+	// Nothing changed, so re-evaluating the restored keys emits nothing.
+	again := &collector{}
+	q.rechecks(c, again)
+	if n := len(again.recs); n != 0 {
+		t.Fatalf("re-evaluating restored keys emitted %d records", n)
+	}
+}
+
+func TestClosedConversationsAreForgottenAfterTheIdleDelay(t *testing.T) {
+	c, p, out := testCore(), newPartition(0), &collector{}
+	events := waitingConversation("1")
+	closed := events[0]
+	closed.ID, closed.Kind, closed.OccurredAt = "close", schemas.KindClosed, schemas.At(day.Add(5*time.Minute))
+	applyAll(t, p, c, out, append(events, closed))
+	p.advance(c, out, day.Add(8*24*time.Hour).UnixMilli())
+	p.flush(c, out, endOfTraffic)
+	if len(p.keys) != 0 {
+		t.Fatal("the key is still held a week after its conversation closed")
+	}
+	var tomb bool
+	for _, r := range out.on(c.topics.State) {
+		tomb = tomb || (strings.HasPrefix(r.key, "acme|") && r.value == nil)
+	}
+	if !tomb {
+		t.Fatal("no tombstone went to the changelog")
+	}
+}
