@@ -7,23 +7,41 @@ SERVICES := deployments/local/services
 
 # Flags for go test in `make test`.
 GOTESTFLAGS ?= -count=1 -timeout 15m
-# Fuzz pass at the end of `make test`: add pkg:FuzzName entries, e.g.
-#   FUZZ_TARGETS += schemas:FuzzDecode
-FUZZ_TARGETS ?=
-FUZZTIME ?= 10s
+# Every parser's fuzz target, as pkg:FuzzName. `make test` runs each one
+# briefly (FUZZTIME); `make fuzz FUZZTIME=5m` runs them for longer.
+FUZZ_TARGETS ?= \
+	ingest/normalize:FuzzWebhookWhatsApp \
+	ingest/normalize:FuzzWebhookMessenger \
+	ingest/normalize:FuzzWebhookInstagram \
+	ingest/normalize:FuzzWebhookX \
+	ingest/normalize:FuzzPlatformEvents \
+	ingest:FuzzDecode \
+	schemas:FuzzUnmarshalEvent \
+	config:FuzzLoad \
+	config:FuzzParseInterval \
+	replay:FuzzParseRequest \
+	processors/conversation:FuzzFold \
+	processors/conversation:FuzzDecodeState \
+	processors/stream:FuzzDecodeEntry \
+	processors/stream:FuzzDecodeMeta \
+	sinks/clickhouse:FuzzRowsNeverPanics
+FUZZTIME ?= 3s
 # `make bench` pattern and flags.
 BENCH ?= .
 BENCHFLAGS ?= -benchmem
 
 export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS
 
-.PHONY: test bench services-up services-down services-status services-reset
+.PHONY: test bench fuzz services-up services-down services-status services-reset
 
 test:
 	scripts/test test
 
 bench:
 	scripts/test bench
+
+fuzz:
+	scripts/test fuzz
 
 services-up:
 	$(SERVICES) up

@@ -67,9 +67,15 @@ func pollError(fs kgo.Fetches) error {
 func (r *Runner) process(fs kgo.Fetches, out emitter) {
 	wall := r.opts.Now()
 	fs.EachPartition(func(fp kgo.FetchTopicPartition) {
+		if len(fp.Records) == 0 {
+			return
+		}
 		p := r.parts[fp.Partition]
-		if p == nil || len(fp.Records) == 0 {
-			return // revoked or lost meanwhile: the transaction aborts
+		if p == nil {
+			// Not owned (revoked or lost meanwhile): committing would
+			// commit these offsets unprocessed, so the transaction aborts.
+			r.stray = true
+			return
 		}
 		for _, rec := range fp.Records {
 			r.metrics.events.Inc()
@@ -126,8 +132,12 @@ func (r *Runner) tick(out emitter) {
 // commit ends the transaction; a failed one is rolled back in memory.
 func (r *Runner) commit() error {
 	start := time.Now()
+	r.mu.Lock()
+	stray := r.stray
+	r.stray = false
+	r.mu.Unlock()
 	r.prodMu.Lock()
-	try := kgo.TransactionEndTry(r.prodErr == nil)
+	try := kgo.TransactionEndTry(r.prodErr == nil && !stray)
 	prodErr := r.prodErr
 	r.prodErr = nil
 	r.prodMu.Unlock()
@@ -142,7 +152,7 @@ func (r *Runner) commit() error {
 		return nil
 	}
 	r.metrics.aborts.Inc()
-	r.opts.Logger.Warn("transaction aborted; restoring partitions", "err", prodErr)
+	r.opts.Logger.Warn("transaction aborted; restoring partitions", "err", prodErr, "unowned_records", stray)
 	return r.reload()
 }
 

@@ -27,6 +27,7 @@ type Runner struct {
 	mu        sync.Mutex
 	parts     map[int32]*partition
 	fatal     error     // from a callback; Run returns it
+	stray     bool      // the open transaction polled records of a partition not owned
 	lastGauge time.Time // wall time of the last gauge snapshots
 
 	wakeMu sync.Mutex
