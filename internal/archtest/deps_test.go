@@ -15,7 +15,7 @@ const module = "github.com/floorwatch/floorwatch"
 //
 //   - schemas is the contract everyone imports: standard library only.
 //   - the pure cores (ingest/normalize and the processors' conversation,
-//     business-hours and indicator packages) import only schemas, each
+//     business-hours, indicator and window packages) import only schemas, each
 //     other and the standard library: no I/O libraries, so replay and
 //     tests run them in-process.
 //   - config may use viper; it knows schemas and nothing of the stages.
@@ -35,7 +35,7 @@ type rule struct {
 	forbidden []string
 }
 
-var pureCores = []string{"schemas", "ingest/normalize", "processors/conversation",
+var pureCores = []string{"schemas", "ingest/normalize", "processors/conversation", "processors/windows",
 	"processors/bizhours", "processors/indicators"}
 
 var rules = []rule{
@@ -44,6 +44,7 @@ var rules = []rule{
 	{pkg: "processors/conversation", project: pureCores},
 	{pkg: "processors/bizhours", project: pureCores},
 	{pkg: "processors/indicators", project: pureCores},
+	{pkg: "processors/windows", project: pureCores},
 	{pkg: "config", project: []string{"schemas"}, thirdParty: true},
 	{pkg: "ingest/...", project: []string{"schemas", "config", "ingest/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},

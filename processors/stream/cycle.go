@@ -15,7 +15,7 @@ import (
 // tick (presence, clocks, timers, gauges, watermarks), write the
 // changelog and commit outputs, changelog and offsets together. When the
 // commit fails (rebalance, fencing), the touched partitions are restored
-// again from the changelog and the session rewinds to the committed
+// again from the changelog and the client rewinds to the committed
 // offsets, so nothing of the aborted work survives.
 func (r *Runner) cycle(ctx context.Context) error {
 	if err := r.sess.Begin(); err != nil {
