@@ -45,14 +45,28 @@ func runIngest(ctx context.Context, env *cmdEnv, args []string) error {
 		return reportProblems(env.stderr, err)
 	}
 	log := ingestLogger(cfg.Log, env.stderr)
+	reg, err := newRoleRegistry()
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	return ingestRole(ctx, cfg, reg, log, pipelineNames{})
+}
 
+// ingestRole runs the ingest role until ctx ends: steps 1 and 2 above; the
+// caller owns the registry and the metrics endpoint.
+func ingestRole(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error {
 	prod, err := publish.New(publish.Options{Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID,
 		DeliveryTimeout: 2 * cfg.Ingest.PublishTimeout})
 	if err != nil {
 		return err
 	}
 	defer closeIngestProducer(prod, log)
-	topics := publish.DefaultTopics()
+	topics := names.ingestTopics()
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	err = prod.EnsureTopics(tctx, topics, int32(cfg.Kafka.Partitions), int16(cfg.Kafka.ReplicationFactor))
 	if err == nil {
@@ -62,21 +76,10 @@ func runIngest(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
-
-	reg := prometheus.NewRegistry()
 	metrics, err := ingest.NewMetrics(reg)
 	if err != nil {
 		return err
 	}
-	if err := registerIngestRuntimeMetrics(reg); err != nil {
-		return err
-	}
-	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
-	if err != nil {
-		return err
-	}
-	defer stopMetrics()
-
 	srv, err := ingest.NewServer(ingest.ServerOptions{
 		Listen: cfg.Ingest.Listen,
 		Decoder: ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
@@ -109,6 +112,16 @@ func ingestLogger(c config.Log, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// newRoleRegistry is a process's one registry, with the Go and process
+// collectors; every role registers its own metrics in it.
+func newRoleRegistry() (*prometheus.Registry, error) {
+	reg := prometheus.NewRegistry()
+	if err := registerIngestRuntimeMetrics(reg); err != nil {
+		return nil, err
+	}
+	return reg, nil
 }
 
 func registerIngestRuntimeMetrics(reg prometheus.Registerer) error {

@@ -55,6 +55,7 @@ func commands() []command {
 		migrateCommand(),
 		sinkCommand(),
 		reportCommand(),
+		allCommand(),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
@@ -37,11 +38,16 @@ func runMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	if *ttl == 0 {
 		*ttl = cfg.ClickHouse.EventsTTL
 	}
-	err = sinkch.Migrate(ctx, cfg.ClickHouse, sinkch.MigrateOptions{EventsTTL: *ttl,
-		Log: func(format string, a ...any) { fmt.Fprintf(env.stderr, "migrate: "+format+"\n", a...) }})
+	return migrateRole(ctx, cfg, *ttl, env.stderr)
+}
+
+// migrateRole creates or upgrades the tables, logging each step to w.
+func migrateRole(ctx context.Context, cfg *config.Config, ttl time.Duration, w io.Writer) error {
+	err := sinkch.Migrate(ctx, cfg.ClickHouse, sinkch.MigrateOptions{EventsTTL: ttl,
+		Log: func(format string, a ...any) { fmt.Fprintf(w, "migrate: "+format+"\n", a...) }})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stderr, "migrate: database %s is up to date\n", cfg.ClickHouse.Database)
+	fmt.Fprintf(w, "migrate: database %s is up to date\n", cfg.ClickHouse.Database)
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"os"
 
 	"github.com/floorwatch/floorwatch/config"
@@ -39,8 +40,8 @@ func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
 		return reportProblems(env.stderr, err)
 	}
 	log := ingestLogger(cfg.Log, env.stderr).With("role", "process", "instance", *instance)
-	reg := prometheus.NewRegistry()
-	if err := registerIngestRuntimeMetrics(reg); err != nil {
+	reg, err := newRoleRegistry()
+	if err != nil {
 		return err
 	}
 	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
@@ -48,8 +49,15 @@ func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer stopMetrics()
+	return processRole(ctx, cfg, reg, log, pipelineNames{instance: *instance})
+}
+
+// processRole runs the processors until ctx ends, then commits their open
+// transaction; the caller owns the registry and the metrics endpoint.
+func processRole(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error {
 	r, err := stream.New(stream.Options{
-		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID, InstanceID: *instance,
+		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID, InstanceID: names.instance,
+		Group: names.group("floorwatch-process"), Topics: names.streamTopics(),
 		Policies: cfg.Directory(), Partitions: int32(cfg.Kafka.Partitions), ReplicationFactor: int16(cfg.Kafka.ReplicationFactor),
 		FlushInterval: cfg.Process.FlushInterval, GaugeInterval: cfg.Process.GaugeInterval, IdleAdvance: cfg.Process.IdleAdvance,
 		Logger: log, Registerer: reg,

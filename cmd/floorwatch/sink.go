@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,9 +35,9 @@ func runSink(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return reportProblems(env.stderr, err)
 	}
-	log := ingestLogger(cfg.Log, env.stderr)
-	reg := prometheus.NewRegistry()
-	if err := registerIngestRuntimeMetrics(reg); err != nil {
+	log := ingestLogger(cfg.Log, env.stderr).With("role", "sink")
+	reg, err := newRoleRegistry()
+	if err != nil {
 		return err
 	}
 	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
@@ -44,23 +45,31 @@ func runSink(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer stopMetrics()
+	return sinkRole(ctx, cfg, reg, log, pipelineNames{})
+}
 
+// sinkRole runs the sink until ctx ends, then writes and commits what it
+// holds and closes its ClickHouse connection; the caller owns the registry
+// and the metrics endpoint.
+func sinkRole(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error {
 	conn, err := sinkch.Open(ctx, cfg.ClickHouse, true)
 	if err != nil {
 		return fmt.Errorf("sink: %w (run floorwatch migrate first)", err)
 	}
 	defer conn.Close()
 	dir := cfg.Directory()
+	topics, alias := names.sinkTopics()
 	s, err := sinkch.New(sinkch.Options{
 		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID + "-sink",
+		Group: names.group(sinkch.DefaultGroup), Topics: topics, TopicAlias: alias,
 		BatchRows: cfg.Sink.BatchRows, BatchInterval: cfg.Sink.BatchInterval,
 		Target:     func(tenant, team string) time.Duration { p := dir.Policy(tenant); return p.TeamTarget(team) },
-		Logger:     log.With("role", "sink"),
+		Logger:     log,
 		Registerer: reg,
 	}, conn)
 	if err != nil {
 		return err
 	}
-	log.Info("sink started", "topics", sinkch.InputTopics(), "database", cfg.ClickHouse.Database)
+	log.Info("sink started", "topics", topics, "database", cfg.ClickHouse.Database)
 	return s.Run(ctx)
 }

@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -20,30 +21,36 @@ type childSpec struct {
 	Start    time.Time
 }
 
-// TestChildProcess is not a test: it is the runner run in a child
-// process that the crash test kills with SIGKILL.
-func TestChildProcess(t *testing.T) {
-	spec := os.Getenv("FW_CHILD")
-	if spec == "" {
-		t.Skip("runs only as a child of TestAKilledInstanceLosesAndDuplicatesNothing")
+// TestMain runs the runner alone, with no test, when the crash test starts
+// this binary as the child process that it kills with SIGKILL.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv("FW_CHILD"); spec != "" {
+		os.Exit(runChild(spec))
 	}
+	os.Exit(m.Run())
+}
+
+func runChild(spec string) int {
 	var s childSpec
 	if err := json.Unmarshal([]byte(spec), &s); err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, "child:", err)
+		return 2
 	}
-	k := &kafkaEnv{t: t, brokers: s.Brokers, topics: s.Topics, group: s.Group, start: s.Start}
+	k := &kafkaEnv{brokers: s.Brokers, topics: s.Topics, group: s.Group, start: s.Start}
 	r, err := New(k.options(s.Instance))
+	if err == nil {
+		err = r.Run(context.Background())
+	}
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, "child:", err)
+		return 1
 	}
-	if err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	return 0
 }
 
 func (k *kafkaEnv) spawn(instance string) *exec.Cmd {
 	spec, _ := json.Marshal(childSpec{Brokers: k.brokers, Group: k.group, Instance: instance, Topics: k.topics, Start: k.start})
-	cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$", "-test.count=1")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "FW_CHILD="+string(spec))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -47,14 +48,26 @@ func create(ctx context.Context, adm *kadm.Client, partitions int32, rf int16, c
 	return nil
 }
 
+// partitionCount describes topic, waiting (until ctx ends) while the
+// broker does not know it yet: metadata lags a moment behind a topic that
+// was just created, by this process or another.
 func partitionCount(ctx context.Context, adm *kadm.Client, topic string) (int32, error) {
-	td, err := adm.ListTopics(ctx, topic)
-	if err != nil {
-		return 0, fmt.Errorf("describe topic %s: %w", topic, err)
+	for wait := 20 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		td, err := adm.ListTopics(ctx, topic)
+		if err != nil {
+			return 0, fmt.Errorf("describe topic %s: %w", topic, err)
+		}
+		d, ok := td[topic]
+		if ok && d.Err == nil && len(d.Partitions) > 0 {
+			return int32(len(d.Partitions)), nil
+		}
+		if ok && d.Err != nil && !errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
+			return 0, fmt.Errorf("describe topic %s: %w", topic, d.Err)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("describe topic %s: %v (%w)", topic, d.Err, ctx.Err())
+		case <-time.After(wait):
+		}
 	}
-	d, ok := td[topic]
-	if !ok || d.Err != nil {
-		return 0, fmt.Errorf("describe topic %s: %v", topic, d.Err)
-	}
-	return int32(len(d.Partitions)), nil
 }
