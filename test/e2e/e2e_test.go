@@ -1,0 +1,258 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/testenv"
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+const rootConfig = "../../config.yaml"
+
+// The whole pipeline, as `floorwatch all` runs it, against the real Kafka
+// and ClickHouse: the recorded requests, signed with config.yaml's
+// development secrets, go to ingest over HTTP; once every partition's
+// watermark has passed --to, `floorwatch report` (ClickHouse) must print
+// exactly what `floorwatch replay` prints over the same requests.
+func TestPipelineReportEqualsReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test: needs Kafka and ClickHouse")
+	}
+	brokers := testenv.KafkaBrokers(t)
+	chAddr, _ := testenv.ClickHouse(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+	defer cancel()
+
+	tmp := t.TempDir()
+	bin := buildFloorwatch(ctx, t, tmp)
+	signedFile := signRequests(t, tmp)
+	prefix := testenv.UniqueName(t, "e2e")
+	env := append(os.Environ(),
+		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","),
+		"FLOORWATCH_KAFKA_PARTITIONS=4",
+		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
+		"FLOORWATCH_CLICKHOUSE_DATABASE="+strings.ReplaceAll(prefix, "-", "_"),
+		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
+
+	all := startAll(ctx, t, bin, env, prefix+".")
+	ingestAddr := all.await(ctx, t, "ingest listening")
+	start := time.Now()
+	reqs := readFile(t, signedFile)
+	statuses, err := Post(ctx, http.DefaultClient, "http://"+ingestAddr, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("posted %d requests: %v", len(reqs), statuses)
+	// --to is after the traffic: every recorded event occurred before now.
+	to := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
+	from := time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)
+
+	waitWatermarks(ctx, t, chAddr, strings.ReplaceAll(prefix, "-", "_"), prefix+"."+schemas.TopicEvents, 4, to)
+	t.Logf("watermarks passed --to %s after %s", to.Format(time.RFC3339Nano), time.Since(start).Round(time.Millisecond))
+	// Two --to after the last recorded event: the next day (open
+	// conversations, queues and timers still running) and now (the idle
+	// closes of 168 h have fired).
+	for _, to := range []time.Time{time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC), to} {
+		for _, by := range []string{"", "team", "channel,team,operator", "tenant,interaction_type"} {
+			compare(ctx, t, bin, env, signedFile, from, to, by)
+		}
+	}
+	all.stop(t)
+	t.Logf("end to end in %s", time.Since(start).Round(time.Millisecond))
+}
+
+// compare fails the test, with a diff, unless `floorwatch report` prints
+// what `floorwatch replay` prints, retrying the report for a while: the
+// sink copies its topics independently, so the watermarks may be in
+// ClickHouse a moment before the rows they cover.
+func compare(ctx context.Context, t *testing.T, bin string, env []string, requests string, from, to time.Time, by string) {
+	t.Helper()
+	args := []string{"--config", rootConfig, "--from", schemas.At(from).String(), "--to", schemas.At(to).String()}
+	if by != "" {
+		args = append(args, "--by", by)
+	}
+	want := runTool(ctx, t, bin, env, append([]string{"replay", "--requests", requests}, args...)...)
+	var got []byte
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		got = runTool(ctx, t, bin, env, append([]string{"report"}, args...)...)
+		if bytes.Equal(got, want) || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("--to %s --by %q: report (ClickHouse) differs from replay:\n%s", schemas.At(to), by, lineDiff(string(want), string(got)))
+		return
+	}
+	t.Logf("--to %s --by %q: report equals replay (%d bytes)", schemas.At(to), by, len(got))
+}
+
+func buildFloorwatch(ctx context.Context, t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "floorwatch")
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/floorwatch/floorwatch/cmd/floorwatch").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// signRequests signs testdata/requests.jsonl with config.yaml's secrets.
+func signRequests(t *testing.T, dir string) string {
+	t.Helper()
+	cfg, err := config.Load(rootConfig, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSigner(cfg)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, r := range readFile(t, "testdata/requests.jsonl") {
+		if err := enc.Encode(s.Sign(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "signed.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func readFile(t *testing.T, path string) []replayRequest {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	reqs, err := ReadRequests(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reqs
+}
+
+func runTool(ctx context.Context, t *testing.T, bin string, env []string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("floorwatch %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out
+}
+
+// process is a running `floorwatch all`, its log lines on a channel.
+type process struct {
+	cmd   *exec.Cmd
+	lines chan string
+	done  chan error
+	log   *bytes.Buffer
+}
+
+func startAll(ctx context.Context, t *testing.T, bin string, env []string, prefix string) *process {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, "all", "--config", rootConfig, "--instance", "e2e", "--topic-prefix", prefix)
+	cmd.Env = env
+	pr, pw := io.Pipe()
+	cmd.Stderr, cmd.Stdout = pw, pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, lines: make(chan string, 1024), done: make(chan error, 1), log: &bytes.Buffer{}}
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			select {
+			case p.lines <- sc.Text():
+			default:
+			}
+		}
+		close(p.lines)
+	}()
+	go func() { err := cmd.Wait(); pw.Close(); p.done <- err }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return p
+}
+
+var addrRE = regexp.MustCompile(`addr=(\S+)`)
+
+// await returns the addr of the first log line holding msg.
+func (p *process) await(ctx context.Context, t *testing.T, msg string) string {
+	t.Helper()
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				t.Fatalf("floorwatch all ended before %q:\n%s", msg, p.log)
+			}
+			p.log.WriteString(line + "\n")
+			if m := addrRE.FindStringSubmatch(line); m != nil && strings.Contains(line, msg) {
+				return m[1]
+			}
+		case <-ctx.Done():
+			t.Fatalf("no %q from floorwatch all:\n%s", msg, p.log)
+		}
+	}
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	go func() {
+		for l := range p.lines {
+			_ = l
+		}
+	}()
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("floorwatch all after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("floorwatch all did not stop within 30 s of SIGTERM")
+	}
+}
+
+func lineDiff(want, got string) string {
+	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var out strings.Builder
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			i, j = i+1, j+1
+		default:
+			if i < len(a) {
+				fmt.Fprintf(&out, "- replay %4d: %s\n", i+1, a[i])
+				i++
+			}
+			if j < len(b) {
+				fmt.Fprintf(&out, "+ report %4d: %s\n", j+1, b[j])
+				j++
+			}
+		}
+	}
+	return out.String()
+}
