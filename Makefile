@@ -4,6 +4,7 @@
 
 SHELL := /bin/bash
 SERVICES := deployments/local/services
+.DEFAULT_GOAL := test
 
 # Flags for go test in `make test`.
 GOTESTFLAGS ?= -count=1 -timeout 15m
@@ -32,7 +33,26 @@ BENCHFLAGS ?= -benchmem
 
 export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS
 
-.PHONY: test bench fuzz services-up services-down services-status services-reset
+.PHONY: up down demo-traffic test bench fuzz services-up services-down services-status services-reset
+
+# `make up`: install (when missing) and start Kafka and ClickHouse, build
+# floorwatch, and run the whole pipeline in the foreground with config.yaml.
+# Ctrl-C stops floorwatch; the services keep running until `make down`.
+up:
+	$(SERVICES) up
+	go build -o bin/floorwatch ./cmd/floorwatch
+	@echo "floorwatch all: ingest on http://$$(sed -n 's/^  listen: *\([^ ]*\).*/\1/p' config.yaml | head -1)," \
+		"metrics on http://$$(sed -n '/^metrics:/,/^[a-z]/s/^  listen: *\([^ ]*\).*/\1/p' config.yaml)/metrics;" \
+		"post sample traffic with: make demo-traffic"
+	exec bin/floorwatch all --config config.yaml
+
+down:
+	$(SERVICES) down
+
+# Posts test/e2e/testdata/requests.jsonl, signed with config.yaml's
+# development secrets, to the ingest that `make up` runs.
+demo-traffic:
+	go run ./test/e2e/demotraffic --config config.yaml
 
 test:
 	scripts/test test

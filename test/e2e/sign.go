@@ -65,9 +65,10 @@ func NewSigner(cfg *config.Config) *Signer {
 		MaxBodyBytes: cfg.Ingest.MaxBodyBytes, MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: true})}
 }
 
-// Sign returns r with its credentials replaced. A request no credential
-// makes acceptable is returned signed with the last candidate (ingest
-// rejects it, and so does replay).
+// Sign returns r with its credentials replaced: those of the tenant that
+// owns it when one is found. A request no credential makes acceptable is
+// returned signed with the first candidate (ingest rejects it, and so does
+// replay).
 func (s *Signer) Sign(r replay.Request) replay.Request {
 	path, rawQuery, _ := strings.Cut(r.Path, "?")
 	q, _ := url.ParseQuery(rawQuery)
@@ -83,11 +84,24 @@ func (s *Signer) Sign(r replay.Request) replay.Request {
 			tries = append(tries, h)
 		}
 	}
-	for _, h := range tries {
-		r.Headers = replay.Headers(h)
-		if o := s.dec.Decode(r.Method, path, q, h, []byte(r.Body), r.ReceivedAt.Time); o.Status == http.StatusOK {
-			break
+	// Best: 200 with nothing dead-lettered (the right tenant's secret);
+	// else the first 200 (a body that cannot be normalized); else the last.
+	best, bestRank := -1, 0
+	for i, h := range tries {
+		o := s.dec.Decode(r.Method, path, q, h, []byte(r.Body), r.ReceivedAt.Time)
+		rank := 1
+		if o.Status == http.StatusOK {
+			rank = 2
+			if o.DeadLetter == nil {
+				rank = 3
+			}
 		}
+		if rank > bestRank {
+			best, bestRank = i, rank
+		}
+	}
+	if best >= 0 {
+		r.Headers = replay.Headers(tries[best])
 	}
 	return r
 }
