@@ -36,15 +36,11 @@ export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS
 .PHONY: up down demo-traffic test bench fuzz services-up services-down services-status services-reset
 
 # `make up`: install (when missing) and start Kafka and ClickHouse, build
-# floorwatch, and run the whole pipeline in the foreground with config.yaml.
-# Ctrl-C stops floorwatch; the services keep running until `make down`.
+# floorwatch, run the whole pipeline in the foreground with config.yaml and
+# feed it the demo traffic (scripts/up). Ctrl-C stops floorwatch; the
+# services keep running until `make down`.
 up:
-	$(SERVICES) up
-	go build -o bin/floorwatch ./cmd/floorwatch
-	@echo "floorwatch all: ingest on http://$$(sed -n 's/^  listen: *\([^ ]*\).*/\1/p' config.yaml | head -1)," \
-		"metrics on http://$$(sed -n '/^metrics:/,/^[a-z]/s/^  listen: *\([^ ]*\).*/\1/p' config.yaml)/metrics;" \
-		"post sample traffic with: make demo-traffic"
-	exec bin/floorwatch all --config config.yaml
+	scripts/up
 
 down:
 	$(SERVICES) down
