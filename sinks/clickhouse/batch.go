@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -92,23 +93,51 @@ func (bt *built) tableNames() []string {
 
 // write inserts b into ClickHouse, every table under b's token. A row the
 // client cannot encode sends its record to dead_letters and the batch is
-// rebuilt, which gives the same outcome on every attempt. It returns the
-// rows written per table; an error means nothing is known to be written
-// and the whole batch must be retried.
+// rebuilt, which gives the same outcome on every attempt. A block the
+// server refuses for its data (see permanent) is bisected: its good rows
+// are written under sub-tokens, the records of its refused rows go to
+// dead_letters, and the batch is rebuilt without that table. It returns
+// the rows written per table; an error means the whole batch must be
+// retried (whatever was written is deduplicated then).
 func (b *batch) write(ctx context.Context, conn driver.Conn, target TargetFunc, alias map[string]string) (*built, error) {
 	refused := map[*kgo.Record]string{}
+	bisected := map[string][][]any{} // tables whose good rows bisect wrote
 	for {
 		bt := b.build(target, alias, refused)
+		for t := range bisected {
+			delete(bt.tables, t)
+		}
 		err := bt.insertAll(ctx, conn, b.token())
+		if err == nil {
+			maps.Copy(bt.tables, bisected)
+			return bt, nil
+		}
 		var re *rowError
-		if err == nil || !errors.As(err, &re) {
+		if errors.As(err, &re) {
+			rec := bt.sources[re.table][re.index]
+			if _, again := refused[rec]; again {
+				return bt, fmt.Errorf("dead letter of %s/%d@%d refused: %w", rec.Topic, rec.Partition, rec.Offset, err)
+			}
+			refused[rec] = "refused by the table: " + re.err.Error()
+			continue
+		}
+		var be *blockError
+		if !errors.As(err, &be) || !permanent(be.err) || be.table == TableDeadLetters {
 			return bt, err
 		}
-		rec := bt.sources[re.table][re.index]
-		if _, again := refused[rec]; again {
-			return bt, fmt.Errorf("dead letter of %s/%d@%d refused: %w", rec.Topic, rec.Partition, rec.Offset, err)
+		rows := bt.tables[be.table]
+		bad, err := bisect(ctx, conn, be.table, rows, b.token(), be.err)
+		if err != nil {
+			return bt, err
 		}
-		refused[rec] = "refused by the table: " + re.err.Error()
+		good := make([][]any, 0, len(rows)-len(bad))
+		next := 0
+		for _, p := range bad {
+			good = append(good, rows[next:p.index]...)
+			next = p.index + 1
+			refused[bt.sources[be.table][p.index]] = p.reason
+		}
+		bisected[be.table] = append(good, rows[next:]...)
 	}
 }
 

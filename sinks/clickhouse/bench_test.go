@@ -38,3 +38,40 @@ func BenchmarkInsertMetricBatches(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSinkEndToEnd measures the whole sink path: MetricDelta records
+// already in a 4-partition topic, a sink consuming, planning, inserting
+// and committing them, until every row is in metrics_minute (rows/s from
+// the sink's start to the last row visible).
+func BenchmarkSinkEndToEnd(b *testing.B) {
+	const records = 200_000
+	for _, rows := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("batch_rows=%d", rows), func(b *testing.B) {
+			var total time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				f := newFixture(b, 4)
+				values := deltas(records, t0)
+				for i := 0; i < len(values); i += 10000 {
+					f.produce(schemas.TopicMetrics, values[i:min(i+10000, len(values))]...)
+				}
+				b.StartTimer()
+				start := time.Now()
+				stop := f.start(f.options(rows), f.conn)
+				for f.count("SELECT sum(opened) FROM metrics_minute") < records {
+					if time.Since(start) > 5*time.Minute {
+						b.Fatal("the sink did not write every record within 5 minutes")
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				total += time.Since(start)
+				b.StopTimer()
+				if err := stop(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(records*b.N)/total.Seconds(), "rows/s")
+		})
+	}
+}

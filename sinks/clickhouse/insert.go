@@ -24,8 +24,8 @@ func (e *rowError) Unwrap() error { return e.err }
 // token: inserting the same token again is a no-op on the server, for the
 // table and for the materialized views it feeds. Every row is encoded
 // before anything is sent, so a *rowError means nothing was written. Other
-// errors are retryable (server or network unavailable) and may leave some
-// tables written: the retry, under the same token, completes the rest.
+// errors are a *blockError: the tables before it in tables are written,
+// the rest are not; the retry, under the same token, completes them.
 func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[string][][]any, token string) error {
 	ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{
 		"insert_deduplicate":                                 1,
@@ -52,7 +52,7 @@ func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[
 	}
 	for i, b := range batches {
 		if err := b.Send(); err != nil {
-			return fmt.Errorf("insert into %s: %w", tables[i], err)
+			return &blockError{table: tables[i], err: err}
 		}
 	}
 	return nil

@@ -20,7 +20,7 @@ import (
 // fixture is a migrated database and a set of fresh topics standing in for
 // the contract topics.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    config.ClickHouse
 	conn   driver.Conn
 	topics map[string]string // contract topic -> real topic
@@ -28,7 +28,7 @@ type fixture struct {
 	group  string
 }
 
-func newFixture(t *testing.T, partitions int32) *fixture {
+func newFixture(t testing.TB, partitions int32) *fixture {
 	t.Helper()
 	testenv.KafkaBrokers(t)
 	f := &fixture{t: t, cfg: testDatabase(t), topics: map[string]string{}, alias: map[string]string{},

@@ -1,0 +1,82 @@
+package grafana
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"time"
+)
+
+// Dashboard is the part of a dashboard JSON file the tests and benchmarks
+// read: its title and panels.
+type Dashboard struct {
+	Title  string  `json:"title"`
+	Panels []Panel `json:"panels"`
+}
+
+// Panel is one panel: its first target's SQL (with the plugin's macros and
+// template variables) and, under "floorwatch", the columns it must return.
+type Panel struct {
+	Title   string `json:"title"`
+	Targets []struct {
+		RawSQL string `json:"rawSql"`
+	} `json:"targets"`
+	Floorwatch struct {
+		Columns []string `json:"columns"`
+	} `json:"floorwatch"`
+}
+
+// SQL is the panel's query as written in the dashboard.
+func (p Panel) SQL() string {
+	if len(p.Targets) == 0 {
+		return ""
+	}
+	return p.Targets[0].RawSQL
+}
+
+// Load reads every *.json dashboard of dir, in file name order.
+func Load(dir fs.FS) ([]Dashboard, error) {
+	names, err := fs.Glob(dir, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []Dashboard
+	for _, n := range names {
+		b, err := fs.ReadFile(dir, n)
+		if err != nil {
+			return nil, err
+		}
+		var d Dashboard
+		if err := json.Unmarshal(b, &d); err != nil {
+			return nil, fmt.Errorf("%s: %w", path.Base(n), err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// Expand replaces the grafana-clickhouse-datasource macros and the
+// template variables ("All" selected) the way Grafana sends them.
+func Expand(sql string, from, to time.Time, interval time.Duration) string {
+	col := `\(([^()]*(?:\([^()]*\))?[^()]*)\)`
+	rules := []struct{ re, with string }{
+		{`\$__timeFilter_ms` + col, fmt.Sprintf("$1 >= fromUnixTimestamp64Milli(%d) AND $1 <= fromUnixTimestamp64Milli(%d)", from.UnixMilli(), to.UnixMilli())},
+		{`\$__timeFilter` + col, fmt.Sprintf("$1 >= toDateTime(%d) AND $1 <= toDateTime(%d)", from.Unix(), to.Unix())},
+		{`\$__timeInterval_ms` + col, fmt.Sprintf("toStartOfInterval(toDateTime64($1, 3), INTERVAL %d millisecond)", interval.Milliseconds())},
+		{`\$__timeInterval` + col, fmt.Sprintf("toStartOfInterval(toDateTime($1), INTERVAL %d second)", int(interval.Seconds()))},
+		{`\$__fromTime_ms`, fmt.Sprintf("fromUnixTimestamp64Milli(%d)", from.UnixMilli())},
+		{`\$__toTime_ms`, fmt.Sprintf("fromUnixTimestamp64Milli(%d)", to.UnixMilli())},
+		{`\$__fromTime`, fmt.Sprintf("toDateTime(%d)", from.Unix())},
+		{`\$__toTime`, fmt.Sprintf("toDateTime(%d)", to.Unix())},
+		{`\$__interval_s`, fmt.Sprint(int(interval.Seconds()))},
+		{`\$\{[a-z_]+\}`, "__all"},
+	}
+	for _, r := range rules {
+		sql = regexp.MustCompile(r.re).ReplaceAllString(sql, r.with)
+	}
+	return sql
+}
