@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest/publish"
 	"github.com/floorwatch/floorwatch/processors/stream"
 	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
@@ -18,28 +17,18 @@ func allCommand() command {
 }
 
 func runAll(ctx context.Context, env *cmdEnv, args []string) error {
-	fs := flag.NewFlagSet("all", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
-	instance := fs.String("instance", defaultInstance(env),
-		"static group member id of the processors (env FLOORWATCH_INSTANCE, else the host name)")
-	noMigrate := fs.Bool("no-migrate", false, "do not create or upgrade the ClickHouse tables first")
-	prefix := fs.String("topic-prefix", "",
-		"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
-	}
-	if *instance == "" {
-		return usageError("--instance is required when the host has no name")
-	}
-	cfg, err := config.Load(*path, env.getenv)
+	var noMigrate *bool
+	var prefix *string
+	flags, err := parseRoleFlags(env, "all", args, func(fs *flag.FlagSet) {
+		noMigrate = fs.Bool("no-migrate", false, "do not create or upgrade the ClickHouse tables first")
+		prefix = fs.String("topic-prefix", "",
+			"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
+	})
 	if err != nil {
-		return reportProblems(env.stderr, err)
+		return err
 	}
-	log := ingestLogger(cfg.Log, env.stderr)
+	cfg := flags.cfg
+	log := newLogger(cfg.Log, env.stderr)
 	if !*noMigrate {
 		if err := migrateRole(ctx, cfg, cfg.ClickHouse.EventsTTL, env.stderr); err != nil {
 			return fmt.Errorf("migrate: %w", err)
@@ -49,12 +38,12 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
+	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, log)
 	if err != nil {
 		return err
 	}
 	defer stopMetrics() // 4. metrics last, so the final counts can be scraped
-	names := pipelineNames{prefix: *prefix, instance: *instance}
+	names := pipelineNames{prefix: *prefix, instance: flags.instance}
 	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "metrics", cfg.Metrics.Listen,
 		"kafka", cfg.Kafka.Brokers, "clickhouse", cfg.ClickHouse.Addr, "database", cfg.ClickHouse.Database)
 	return runRoles(ctx, []role{

@@ -2,21 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/publish"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // ingestCommand is `floorwatch ingest [--config F]`.
@@ -31,30 +24,11 @@ func ingestCommand() command {
 //  2. the producer flushes and closes: nothing answered 200 is left unsent;
 //  3. the metrics endpoint closes last, so the final counts can be scraped.
 func runIngest(ctx context.Context, env *cmdEnv, args []string) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
-	}
-	cfg, err := config.Load(*path, env.getenv)
-	if err != nil {
-		return reportProblems(env.stderr, err)
-	}
-	log := ingestLogger(cfg.Log, env.stderr)
-	reg, err := newRoleRegistry()
+	flags, err := parseRoleFlags(env, "ingest", args, nil)
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
-	if err != nil {
-		return err
-	}
-	defer stopMetrics()
-	return ingestRole(ctx, cfg, reg, log, pipelineNames{})
+	return serveRole(ctx, env, flags, "ingest", ingestRole)
 }
 
 // ingestRole runs the ingest role until ctx ends: steps 1 and 2 above; the
@@ -99,63 +73,4 @@ func closeIngestProducer(p *publish.Producer, log *slog.Logger) {
 	if err := p.Close(ctx); err != nil {
 		log.Error("closing the Kafka producer", "err", err)
 	}
-}
-
-// ingestLogger builds the process logger from the log section.
-func ingestLogger(c config.Log, w io.Writer) *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
-		level = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// newRoleRegistry is a process's one registry, with the Go and process
-// collectors; every role registers its own metrics in it.
-func newRoleRegistry() (*prometheus.Registry, error) {
-	reg := prometheus.NewRegistry()
-	if err := registerIngestRuntimeMetrics(reg); err != nil {
-		return nil, err
-	}
-	return reg, nil
-}
-
-func registerIngestRuntimeMetrics(reg prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
-		if err := reg.Register(c); err != nil {
-			return fmt.Errorf("register process metrics: %w", err)
-		}
-	}
-	return nil
-}
-
-// serveIngestMetrics serves reg at /metrics on listen ("" disables it) and
-// returns the function that stops it.
-func serveIngestMetrics(listen string, reg *prometheus.Registry, log *slog.Logger) (stop func(), err error) {
-	if listen == "" {
-		return func() {}, nil
-	}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return nil, fmt.Errorf("metrics: listen: %w", err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("metrics endpoint stopped", "err", err)
-		}
-	}()
-	log.Info("metrics listening", "addr", ln.Addr().String())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
 }

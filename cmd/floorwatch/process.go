@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"log/slog"
 	"os"
 
@@ -21,35 +20,11 @@ func processCommand() command {
 // the group; then the metrics endpoint closes, so the last figures can
 // still be scraped until then.
 func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
-	fs := flag.NewFlagSet("process", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
-	instance := fs.String("instance", defaultInstance(env),
-		"static group member id, stable across restarts and unique per live instance (env FLOORWATCH_INSTANCE, else the host name)")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
-	}
-	if *instance == "" {
-		return usageError("--instance is required when the host has no name")
-	}
-	cfg, err := config.Load(*path, env.getenv)
-	if err != nil {
-		return reportProblems(env.stderr, err)
-	}
-	log := ingestLogger(cfg.Log, env.stderr).With("role", "process", "instance", *instance)
-	reg, err := newRoleRegistry()
+	flags, err := parseRoleFlags(env, "process", args, nil)
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
-	if err != nil {
-		return err
-	}
-	defer stopMetrics()
-	return processRole(ctx, cfg, reg, log, pipelineNames{instance: *instance})
+	return serveRole(ctx, env, flags, "process", processRole)
 }
 
 // processRole runs the processors until ctx ends, then commits their open

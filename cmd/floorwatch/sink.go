@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"time"
@@ -22,30 +21,11 @@ func sinkCommand() command {
 // sink writes what it has buffered (best effort, 10 s), commits, leaves the
 // group; then the ClickHouse connection closes; the metrics endpoint last.
 func runSink(ctx context.Context, env *cmdEnv, args []string) error {
-	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
-	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
-	}
-	cfg, err := config.Load(*path, env.getenv)
-	if err != nil {
-		return reportProblems(env.stderr, err)
-	}
-	log := ingestLogger(cfg.Log, env.stderr).With("role", "sink")
-	reg, err := newRoleRegistry()
+	flags, err := parseRoleFlags(env, "sink", args, nil)
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveIngestMetrics(cfg.Metrics.Listen, reg, log)
-	if err != nil {
-		return err
-	}
-	defer stopMetrics()
-	return sinkRole(ctx, cfg, reg, log, pipelineNames{})
+	return serveRole(ctx, env, flags, "sink", sinkRole)
 }
 
 // sinkRole runs the sink until ctx ends, then writes and commits what it
