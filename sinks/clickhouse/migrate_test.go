@@ -102,3 +102,49 @@ func TestMigrateSetsTheConfiguredEventsTTL(t *testing.T) {
 		t.Errorf("events engine is %q, want a 30-day TTL", engine)
 	}
 }
+
+func TestMessageStatusNeverMovesBackwards(t *testing.T) {
+	cfg := testDatabase(t)
+	ctx := context.Background()
+	conn, err := Open(ctx, cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// m1: read arrives first, its delivered later and twice (redelivery);
+	// m2: only delivered.
+	for _, ins := range []string{
+		`('2026-11-20 09:00:07', 'read', 'm1')`,
+		`('2026-11-20 09:00:05', 'delivery', 'm1')`,
+		`('2026-11-20 09:00:05', 'delivery', 'm1')`,
+		`('2026-11-20 09:01:00', 'delivery', 'm2')`,
+	} {
+		q := `INSERT INTO events (occurred_at, kind, message_id, tenant, channel, account_id, customer_id) ` +
+			`SELECT c1, c2, c3, 'acme', 'whatsapp', 'a1', 'c1' FROM values(` + ins + `)`
+		if err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := conn.Query(ctx, `SELECT message_id, if(max(status_rank) = 2, 'read', 'delivered'),
+		ifNull(toString(min(delivered_at)), 'NULL'), ifNull(toString(min(read_at)), 'NULL')
+		FROM message_status GROUP BY message_id ORDER BY message_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var id, status, delivered, read string
+		if err := rows.Scan(&id, &status, &delivered, &read); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, id+" "+status+" "+delivered+" "+read)
+	}
+	want := []string{
+		"m1 read 2026-11-20 09:00:05.000 2026-11-20 09:00:07.000",
+		"m2 delivered 2026-11-20 09:01:00.000 NULL",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("message status:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
