@@ -12,12 +12,18 @@ type Process struct {
 	// IdleAdvance is how often an idle partition's event-time clock is
 	// advanced from the wall clock so timers and windows still fire.
 	IdleAdvance time.Duration `yaml:"idle_advance"`
+	// ExactlyOnce commits outputs, state and offsets in one Kafka
+	// transaction. Off (a plain consumer group and an idempotent
+	// producer, offsets committed after the outputs were acknowledged)
+	// trades duplicates after a crash for throughput.
+	ExactlyOnce bool `yaml:"exactly_once"`
 }
 
 func (c *Process) setDefaults() {
 	c.FlushInterval = time.Second
 	c.GaugeInterval = 10 * time.Second
 	c.IdleAdvance = time.Second
+	c.ExactlyOnce = true
 }
 
 func (c *Process) validate(ps *problems, key string) {

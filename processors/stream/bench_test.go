@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -39,34 +40,57 @@ func BenchmarkFoldInProcess(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }
 
-// BenchmarkExactlyOnceEndToEnd runs one runner over events already in a
-// real Kafka topic (4 partitions) and reports events/s until every event
-// is committed, transactions, changelog and outputs included. GOMAXPROCS
-// bounds the cores (the broker shares the machine).
-func BenchmarkExactlyOnceEndToEnd(b *testing.B) {
-	for range b.N {
-		b.StopTimer()
-		k := newKafkaEnv(b, 4)
-		tr := genTraffic(10000, 10)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		k.produce(ctx, tr.events, tr.statuses)
-		adm := kadm.NewClient(k.client())
-		b.StartTimer()
-		start := time.Now()
-		stop := k.run("bench")
-		for !k.caughtUp(ctx, adm) && ctx.Err() == nil {
-			time.Sleep(20 * time.Millisecond)
+// BenchmarkDeliveryModes runs one runner with exactly-once on, then one
+// with it off, over the same events in one real Kafka topic (4
+// partitions), each in its own group with its own outputs and changelog,
+// and reports events/s until every event is committed (start-up,
+// transactions or acknowledgements, changelog and outputs included), per
+// core (GOMAXPROCS; the broker shares the machine), and the ratio.
+func BenchmarkDeliveryModes(b *testing.B) {
+	src := newKafkaEnv(b, 4)
+	tr := genTraffic(10000, 10)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	src.produce(ctx, tr.events, tr.statuses)
+	procs, n := float64(runtime.GOMAXPROCS(0)), float64(len(tr.events))
+	var on, off time.Duration
+	for i := 0; b.Loop(); i++ {
+		// Alternate which mode goes first: the broker warms up.
+		if i%2 == 0 {
+			on += timeRun(ctx, b, src, false)
+			off += timeRun(ctx, b, src, true)
+		} else {
+			off += timeRun(ctx, b, src, true)
+			on += timeRun(ctx, b, src, false)
 		}
-		took := time.Since(start)
-		b.StopTimer()
-		if ctx.Err() != nil {
-			b.Fatal("the runner did not catch up")
-		}
-		stop()
-		cancel()
-		b.ReportMetric(float64(len(tr.events))/took.Seconds(), "events/s")
-		b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
 	}
+	runs := float64(b.N)
+	b.ReportMetric(n*runs/on.Seconds(), "eos-events/s")
+	b.ReportMetric(n*runs/on.Seconds()/procs, "eos-events/s/core")
+	b.ReportMetric(n*runs/off.Seconds(), "alo-events/s")
+	b.ReportMetric(n*runs/off.Seconds()/procs, "alo-events/s/core")
+	b.ReportMetric(on.Seconds()/off.Seconds(), "alo/eos")
+	b.ReportMetric(procs, "procs")
+}
+
+// timeRun starts a runner over src's events, with its own group, outputs
+// and changelog, and times it until the group committed every event.
+func timeRun(ctx context.Context, b *testing.B, src *kafkaEnv, atLeastOnce bool) time.Duration {
+	b.Helper()
+	k := newKafkaEnv(b, 4)
+	k.topics.Events, k.topics.OperatorStatus, k.atLeastOnce = src.topics.Events, src.topics.OperatorStatus, atLeastOnce
+	adm := kadm.NewClient(k.client())
+	start := time.Now()
+	stop := k.run("bench")
+	for !k.caughtUp(ctx, adm) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(start)
+	if err := stop(); err != nil || ctx.Err() != nil {
+		b.Fatalf("the runner did not catch up: %v", errors.Join(err, ctx.Err()))
+	}
+	b.Logf("at least once: %v, caught up in %v", atLeastOnce, took.Round(time.Millisecond))
+	return took
 }
 
 // BenchmarkRestoreOpenConversations writes the changelog of 1M open

@@ -13,19 +13,20 @@ import (
 
 // cycle is one transaction: poll and fold for up to FlushInterval, then
 // tick (presence, clocks, timers, gauges, watermarks), write the
-// changelog and commit outputs, changelog and offsets together. When the
-// commit fails (rebalance, fencing), the touched partitions are restored
-// again from the changelog and the client rewinds to the committed
-// offsets, so nothing of the aborted work survives.
+// changelog and commit outputs, changelog and offsets together (or, at
+// least once, one after the other). When the commit fails (rebalance,
+// fencing), the touched partitions are restored again from the changelog
+// and the client rewinds to the committed offsets, so nothing of the
+// aborted work survives.
 func (r *Runner) cycle(ctx context.Context) error {
-	if err := r.sess.Begin(); err != nil {
+	if err := r.sess.begin(); err != nil {
 		return fmt.Errorf("stream: begin transaction: %w", err)
 	}
 	out := emitFunc(r.produce)
 	deadline := time.Now().Add(r.opts.FlushInterval)
 	for {
 		pctx, cancel := context.WithDeadline(ctx, deadline)
-		fs := r.sess.PollRecords(pctx, r.opts.MaxPollRecords)
+		fs := r.sess.poll(pctx, r.opts.MaxPollRecords)
 		cancel()
 		if fs.IsClientClosed() {
 			return errors.New("stream: client closed")
@@ -137,13 +138,12 @@ func (r *Runner) commit() error {
 	r.stray = false
 	r.mu.Unlock()
 	r.prodMu.Lock()
-	try := kgo.TransactionEndTry(r.prodErr == nil && !stray)
 	prodErr := r.prodErr
 	r.prodErr = nil
 	r.prodMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.TransactionTimeout)
 	defer cancel()
-	committed, err := r.sess.End(ctx, try)
+	committed, err := r.sess.end(ctx, prodErr, stray)
 	if err != nil {
 		return fmt.Errorf("stream: end transaction: %w", err)
 	}
@@ -182,7 +182,7 @@ func (f emitFunc) emit(topic string, partition int32, key, value []byte) {
 // produce adds a record to the open transaction.
 func (r *Runner) produce(topic string, partition int32, key, value []byte) {
 	rec := &kgo.Record{Topic: topic, Partition: partition, Key: key, Value: value}
-	r.sess.Produce(context.Background(), rec, func(_ *kgo.Record, err error) {
+	r.sess.produce(rec, func(_ *kgo.Record, err error) {
 		if err != nil {
 			r.prodMu.Lock()
 			if r.prodErr == nil {

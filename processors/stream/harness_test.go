@@ -23,6 +23,8 @@ type kafkaEnv struct {
 	topics  Topics
 	group   string
 	start   time.Time
+	// atLeastOnce runs the runners with exactly-once off.
+	atLeastOnce bool
 }
 
 func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
@@ -42,7 +44,8 @@ func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
 func (k *kafkaEnv) options(instance string) Options {
 	return Options{Brokers: k.brokers, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: defaultPolicies{},
 		FlushInterval: 200 * time.Millisecond, GaugeInterval: time.Second, IdleAdvance: 500 * time.Millisecond,
-		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }, Logger: testLogger(instance)}
+		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }, Logger: testLogger(instance),
+		AtLeastOnce: k.atLeastOnce}
 }
 
 func (k *kafkaEnv) client(opts ...kgo.Opt) *kgo.Client {

@@ -49,6 +49,27 @@ func TestOneInstanceFoldsTrafficExactlyAsReplayWould(t *testing.T) {
 	checkOutputs(t, k, tr)
 }
 
+func TestWithExactlyOnceOffAnUninterruptedRunIsStillExact(t *testing.T) {
+	k := newKafkaEnv(t, 4)
+	k.atLeastOnce = true
+	ctx := within(t, 2*time.Minute)
+	tr := genTraffic(300, 5)
+	k.produce(ctx, tr.events[:len(tr.events)/2], tr.statuses)
+	stop := k.run("plain")
+	k.produce(ctx, tr.events[len(tr.events)/2:], nil)
+	k.waitDone(ctx)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Restarted, the instance restores the changelog it left and reads nothing new.
+	stop = k.run("plain")
+	time.Sleep(time.Second)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	checkOutputs(t, k, tr)
+}
+
 func TestThreeInstancesGiveTheOutputOfOne(t *testing.T) {
 	k := newKafkaEnv(t, 6)
 	ctx := within(t, 3*time.Minute)

@@ -60,6 +60,12 @@ type Options struct {
 	// TransactionTimeout bounds how long a dead instance's open
 	// transaction blocks readers when it does not come back (default 10 s).
 	TransactionTimeout time.Duration
+	// AtLeastOnce turns exactly-once off: a plain consumer group and an
+	// idempotent producer instead of transactions; each cycle's outputs,
+	// then its changelog, then its offsets are written once the previous
+	// step was acknowledged. It trades duplicated outputs after a crash
+	// for throughput. The zero value (false) is exactly once.
+	AtLeastOnce bool
 	// MaxPollRecords bounds one poll (default 10000).
 	MaxPollRecords int
 

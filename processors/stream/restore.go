@@ -32,7 +32,8 @@ func (r *Runner) restore(ctx context.Context, ps []int32) (map[int32]*partition,
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	defer cl.Close()
-	ends, err := r.stableEnds(ctx, kadm.NewClient(cl), ps)
+	adm := kadm.NewClient(cl)
+	ends, err := r.stableEnds(ctx, adm, ps)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +140,12 @@ func (r *Runner) fence(ctx context.Context) error {
 		return fmt.Errorf("fence: %w", err)
 	}
 	defer cl.Close()
-	id := r.opts.transactionalID()
+	return r.initProducerID(ctx, cl, r.opts.transactionalID())
+}
+
+// initProducerID bumps the epoch of transactional id, which fences its
+// current producer and aborts its open transaction.
+func (r *Runner) initProducerID(ctx context.Context, cl *kgo.Client, id string) error {
 	for {
 		req := kmsg.NewPtrInitProducerIDRequest()
 		req.TransactionalID = &id

@@ -22,7 +22,7 @@ type Runner struct {
 	opts    Options
 	core    *core
 	metrics *metrics
-	sess    *kgo.GroupTransactSession
+	sess    delivery
 
 	mu        sync.Mutex
 	parts     map[int32]*partition
@@ -50,7 +50,8 @@ func New(opts Options) (*Runner, error) {
 	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics), metrics: m, parts: map[int32]*partition{}}, nil
 }
 
-// Run creates missing topics, fences a predecessor's open transaction,
+// Run creates missing topics, fences a predecessor's open transaction
+// (exactly-once mode),
 // catches up on operator presence, joins the group and processes until
 // ctx is canceled. On cancel it ends the open transaction with a commit
 // (work done is kept) and leaves.
@@ -70,12 +71,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	}
-	sess, err := kgo.NewGroupTransactSession(r.clientOpts()...)
+	sess, err := r.newDelivery()
 	if err != nil {
 		return fmt.Errorf("stream: %w", err)
 	}
 	r.sess = sess
-	defer sess.CloseAllowingRebalance()
+	defer sess.close()
 	for ctx.Err() == nil {
 		if err := r.cycle(ctx); err != nil {
 			return err
@@ -85,7 +86,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			return err
 		default:
 		}
-		sess.AllowRebalance()
+		sess.allowRebalance()
 	}
 	return nil
 }
@@ -101,14 +102,34 @@ func (r *Runner) prepare(ctx context.Context) error {
 	if err := EnsureTopics(tctx, kadm.NewClient(cl), r.opts.Topics, r.opts.Partitions, r.opts.ReplicationFactor); err != nil {
 		return fmt.Errorf("stream: %w", err)
 	}
+	if r.opts.AtLeastOnce {
+		return nil
+	}
 	return r.fence(tctx)
+}
+
+// newDelivery joins the group in the configured delivery mode.
+func (r *Runner) newDelivery() (delivery, error) {
+	opts := r.clientOpts()
+	if r.opts.AtLeastOnce {
+		cl, err := kgo.NewClient(append(opts, kgo.DisableAutoCommit())...)
+		if err != nil {
+			return nil, err
+		}
+		return &atLeastOnce{cl: cl, state: r.opts.Topics.State, log: r.opts.Logger}, nil
+	}
+	opts = append(opts, kgo.TransactionalID(r.opts.transactionalID()), kgo.TransactionTimeout(r.opts.TransactionTimeout))
+	s, err := kgo.NewGroupTransactSession(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return transactional{s}, nil
 }
 
 func (r *Runner) clientOpts() []kgo.Opt {
 	o := r.opts
 	return []kgo.Opt{
 		kgo.SeedBrokers(o.Brokers...), kgo.ClientID(o.ClientID),
-		kgo.TransactionalID(o.transactionalID()), kgo.TransactionTimeout(o.TransactionTimeout),
 		kgo.ConsumerGroup(o.Group), kgo.ConsumeTopics(o.Topics.Events), kgo.InstanceID(o.InstanceID),
 		kgo.SessionTimeout(o.SessionTimeout), kgo.RebalanceTimeout(2 * time.Minute),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.RequireStableFetchOffsets(),
