@@ -126,6 +126,10 @@ func (r *Runner) newDelivery() (delivery, error) {
 	return transactional{s}, nil
 }
 
+// fetchMaxWait bounds how long the broker holds a fetch with no new
+// records, and so how late newly assigned partitions start.
+const fetchMaxWait = 500 * time.Millisecond
+
 func (r *Runner) clientOpts() []kgo.Opt {
 	o := r.opts
 	return []kgo.Opt{
@@ -137,6 +141,10 @@ func (r *Runner) clientOpts() []kgo.Opt {
 		kgo.OnPartitionsAssigned(r.assigned), kgo.OnPartitionsRevoked(r.revoked), kgo.OnPartitionsLost(r.revoked),
 		kgo.RecordPartitioner(partitioner{state: o.Topics.State, byKey: kgo.StickyKeyPartitioner(nil)}),
 		kgo.ProducerBatchMaxBytes(4 << 20), kgo.MaxBufferedRecords(1 << 20),
+		// A fetch in flight when partitions are assigned does not carry
+		// them: the new partitions wait for it to return. The default
+		// (5 s) would add up to 5 s to every takeover.
+		kgo.FetchMaxWait(fetchMaxWait),
 	}
 }
 
@@ -154,11 +162,15 @@ func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
 	return p.byKey.ForTopic(t)
 }
 
-// assigned restores the new partitions before their fetches begin.
+// assigned fences the open transactions of departed instances, then
+// restores the new partitions before their fetches begin.
 func (r *Runner) assigned(ctx context.Context, _ *kgo.Client, m map[string][]int32) {
 	ps := m[r.opts.Topics.Events]
 	if len(ps) == 0 {
 		return
+	}
+	if !r.opts.AtLeastOnce {
+		r.fenceDeparted(ctx)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
