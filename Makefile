@@ -25,6 +25,7 @@ FUZZ_TARGETS ?= \
 	processors/conversation:FuzzDecodeState \
 	processors/stream:FuzzDecodeEntry \
 	processors/stream:FuzzDecodeMeta \
+	processors/windows:FuzzParseConvID \
 	sinks/clickhouse:FuzzRowsNeverPanics
 FUZZTIME ?= 3s
 # `make bench` pattern and flags.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
+	"github.com/floorwatch/floorwatch/processors/windows"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -19,16 +20,11 @@ func (p *partition) advance(c *core, out emitter, ms int64) {
 // fireDue re-evaluates every key whose timer is at or before the clock.
 func (p *partition) fireDue(c *core, out emitter) {
 	for {
-		t, ok := p.timers.due(p.clock)
+		ent, ok := p.timers.due(p.clock)
 		if !ok {
 			return
 		}
-		ent := p.keys[t.key]
-		if ent == nil || ent.timer != t.at {
-			continue // stale: the key was rescheduled or forgotten
-		}
-		ent.timer = 0
-		p.reevaluate(c, out, t.key, ent)
+		p.reevaluate(c, out, ent.st.Key(), ent)
 	}
 }
 
@@ -48,33 +44,40 @@ func (p *partition) reevaluate(c *core, out emitter, key schemas.ConversationKey
 // ago; a key left empty is forgotten (a tombstone goes to the changelog).
 func (p *partition) compact(c *core, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry) {
 	now := time.UnixMilli(ent.lastNow)
-	if ent.open.status >= 0 {
+	if ent.open != nil {
 		return
 	}
 	ops := ent.st.Operators(tn)
 	if ent.st.Compact(tn, c.presence, now) {
-		p.untrack(key, key.Tenant, ops)
+		p.untrack(ent, key.Tenant, ops)
 		p.forget(key, ent)
 		return
 	}
 	convs := ent.st.Derive(tn, c.presence, now)
 	ent.em.Keep(convs)
-	p.reschedule(c, tn, key, ent, convs)
+	p.reschedule(c, tn, ent, convs)
 }
 
 func (p *partition) forget(key schemas.ConversationKey, ent *entry) {
-	p.count(ent.open, gaugeRef{status: -1})
+	p.count(ent, notOpen)
+	p.timers.set(ent, 0)
 	p.stateBytes -= int64(ent.size)
 	delete(p.keys, key)
-	p.dirty[key] = struct{}{} // a missing entry writes a tombstone
+	p.gone[key] = struct{}{} // a tombstone, unless the key comes back
+	// The operator index may still point to ent under operators its log
+	// no longer names (wake drops those): keep only its key.
+	ent.st, ent.em = conversation.NewState(key), windows.Emitted{}
 }
 
 // wake re-evaluates the open conversations assigned to an operator whose
 // presence changed.
 func (p *partition) wake(c *core, out emitter, tenant, operator string) {
-	for key := range p.byOperator[opRef{tenant, operator}] {
-		if ent := p.keys[key]; ent != nil {
+	ref := opRef{tenant, operator}
+	for ent := range p.byOperator[ref] {
+		if key := ent.st.Key(); p.keys[key] == ent {
 			p.reevaluate(c, out, key, ent)
+		} else {
+			delete(p.byOperator[ref], ent) // forgotten under operators its log no longer named
 		}
 	}
 }

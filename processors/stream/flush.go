@@ -14,23 +14,28 @@ import (
 // before committing.
 func (p *partition) flush(c *core, out emitter, wall time.Time) {
 	topic := c.topics.State
-	for key := range p.dirty {
-		k := []byte(key.String())
-		ent := p.keys[key]
-		if ent == nil {
-			out.emit(topic, p.id, k, nil)
-			continue
+	for _, ent := range p.dirty {
+		ent.dirty = false
+		key := ent.st.Key()
+		if p.keys[key] != ent {
+			continue // forgotten since: its key is in gone
 		}
+		delete(p.gone, key) // forgotten, then back: the value replaces the tombstone
 		tn, err := c.tenant(key.Tenant)
 		if err != nil {
 			continue // cannot happen: the key exists because its tenant compiled
 		}
 		b := encodeEntry(tn, ent)
-		p.stateBytes += int64(len(b) - ent.size)
-		ent.size = len(b)
-		out.emit(topic, p.id, k, b)
+		p.stateBytes += int64(len(b)) - int64(ent.size)
+		ent.size = int32(len(b))
+		out.emit(topic, p.id, []byte(key.String()), b)
 	}
 	clear(p.dirty)
+	p.dirty = p.dirty[:0]
+	for key := range p.gone {
+		out.emit(topic, p.id, []byte(key.String()), nil)
+	}
+	clear(p.gone)
 	if p.clockDirty {
 		out.emit(topic, p.id, []byte(metaKey), encodeMeta(p.clock))
 		p.clockDirty = false
@@ -83,15 +88,13 @@ func (p *partition) restored(c *core, wall time.Time) {
 			continue
 		}
 		convs := ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
-		cur := openRef(convs)
-		p.count(gaugeRef{status: -1}, cur)
-		ent.open = cur
+		p.count(ent, openRef(convs))
 		ops := ent.st.Operators(tn)
-		p.track(key, key.Tenant, ops...)
+		p.track(ent, key.Tenant, ops...)
 		if slices.ContainsFunc(ops, func(op string) bool { return c.presence.Reported(key.Tenant, op) }) {
 			p.recheck = append(p.recheck, key)
 		}
 		p.stateBytes += int64(ent.size)
-		p.reschedule(c, tn, key, ent, convs)
+		p.reschedule(c, tn, ent, convs)
 	}
 }

@@ -14,32 +14,49 @@ var gaugeStatuses = []string{schemas.StatusBot, schemas.StatusQueued, schemas.St
 // gaugeCounts are one segment's open conversations per gaugeStatuses index.
 type gaugeCounts [5]int64
 
+// gaugeSlot is one segment's counts; every entry counted in it points to
+// it, so a slot whose counts are all zero has no entry left.
+type gaugeSlot struct {
+	seg    schemas.Segment
+	counts gaugeCounts
+}
+
+// gaugeRef is what an open conversation adds to the gauges.
+type gaugeRef struct {
+	seg    schemas.Segment
+	status int // index in gaugeStatuses; -1 when nothing is open
+}
+
+var notOpen = gaugeRef{status: -1}
+
 // openRef returns what the key's open conversation (the last one, if
 // not closed) adds to the gauges.
 func openRef(convs []conversation.Conversation) gaugeRef {
 	if len(convs) == 0 {
-		return gaugeRef{status: -1}
+		return notOpen
 	}
 	c := &convs[len(convs)-1]
 	i := slices.Index(gaugeStatuses, c.Status)
 	if i < 0 {
-		return gaugeRef{status: -1}
+		return notOpen
 	}
 	return gaugeRef{seg: c.Segment(), status: i}
 }
 
-// count moves a key's gauge contribution from old to cur.
-func (p *partition) count(old, cur gaugeRef) {
-	if old.status >= 0 {
-		p.gauges[old.seg][old.status]--
+// count moves ent's gauge contribution to cur.
+func (p *partition) count(ent *entry, cur gaugeRef) {
+	if ent.open != nil {
+		ent.open.counts[ent.status]--
+		ent.open, ent.status = nil, 0
 	}
 	if cur.status >= 0 {
 		g := p.gauges[cur.seg]
 		if g == nil {
-			g = &gaugeCounts{}
+			g = &gaugeSlot{seg: cur.seg}
 			p.gauges[cur.seg] = g
 		}
-		g[cur.status]++
+		g.counts[cur.status]++
+		ent.open, ent.status = g, int8(cur.status)
 	}
 }
 
@@ -48,7 +65,7 @@ func (p *partition) count(old, cur gaugeRef) {
 func (p *partition) snapshot(c *core, out emitter) {
 	at := schemas.UnixMilli(p.clock)
 	for _, seg := range p.sortedSegments() {
-		g := p.gauges[seg]
+		g := &p.gauges[seg].counts
 		c.emitJSON(out, c.topics.Gauges, seg.String(), &schemas.GaugeSnapshot{V: 1, At: at, Partition: p.id, Segment: seg,
 			Bot: g[0], Queued: g[1], Active: g[2], ToRecover: g[3], Expired: g[4]})
 		if *g == (gaugeCounts{}) {
@@ -78,7 +95,7 @@ func (p *partition) sortedSegments() []schemas.Segment {
 func (p *partition) openConversations() int64 {
 	var n int64
 	for _, g := range p.gauges {
-		for _, v := range g {
+		for _, v := range g.counts {
 			n += v
 		}
 	}

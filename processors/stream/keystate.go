@@ -10,20 +10,21 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// entry is one conversation key owned by a partition.
+// entry is one conversation key owned by a partition (its key is its
+// State's). Fields are ordered and sized to keep it at 80 bytes: there is
+// one per open conversation.
 type entry struct {
 	st      *conversation.State
 	em      windows.Emitted
 	lastNow int64 // clock of the key's last derivation, unix ms
 	timer   int64 // next timer, unix ms; 0 = none
-	open    gaugeRef
-	size    int // bytes of its last changelog value
-}
-
-// gaugeRef is the open conversation's contribution to the gauges.
-type gaugeRef struct {
-	seg    schemas.Segment
-	status int // index in gaugeStatuses; -1 when nothing is open
+	// open is the gauge slot the key's open conversation counts in, at
+	// index status; nil when nothing is open.
+	open   *gaugeSlot
+	size   int32 // bytes of its last changelog value
+	slot   int32 // index in the timer heap plus one; 0 = not scheduled
+	status int8
+	dirty  bool // in the partition's changelog writes of the open transaction
 }
 
 // metaKey is the changelog key of a partition's own record (its clock);
@@ -42,8 +43,9 @@ func encodeEntry(tn *conversation.Tenant, e *entry) []byte {
 	b = binary.AppendVarint(b, e.lastNow)
 	b = binary.AppendUvarint(b, uint64(len(e.em.Convs)))
 	for _, c := range e.em.Convs {
-		b = binary.AppendUvarint(b, uint64(len(c.ID)))
-		b = append(b, c.ID...)
+		id := c.ID.String()
+		b = binary.AppendUvarint(b, uint64(len(id)))
+		b = append(b, id...)
 		b = binary.BigEndian.AppendUint64(b, c.Hash)
 		b = binary.AppendUvarint(b, uint64(c.HistLen))
 	}
@@ -57,13 +59,14 @@ func decodeEntry(tn *conversation.Tenant, key schemas.ConversationKey, b []byte)
 	if len(b) == 0 || b[0] != changelogVersion {
 		return nil, fmt.Errorf("%w for %s: unknown version", errBadChangelog, key)
 	}
-	e := &entry{size: len(b), open: gaugeRef{status: -1}}
+	e := &entry{size: int32(len(b))}
 	r := newReader(b[1:])
 	e.em.Version = r.varint()
 	e.lastNow = r.varint()
 	n := r.uvarint()
 	for i := uint64(0); i < n && r.ok; i++ {
-		id := string(r.bytes(int(r.uvarint())))
+		id, ok := windows.ParseConvID(string(r.bytes(int(r.uvarint()))))
+		r.ok = r.ok && ok
 		e.em.Convs = append(e.em.Convs, windows.EmittedConv{ID: id, Hash: r.uint64(), HistLen: int32(r.uvarint())})
 	}
 	if !r.ok {

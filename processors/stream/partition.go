@@ -20,15 +20,19 @@ type partition struct {
 	// lastRecord is the wall time of the last record, for idle advance.
 	lastRecord time.Time
 	timers     timerHeap
-	gauges     map[schemas.Segment]*gaugeCounts
+	gauges     map[schemas.Segment]*gaugeSlot
 	// byOperator indexes keys by (tenant, operator) for every operator
 	// their log names, so a presence change re-evaluates those keys.
-	byOperator map[opRef]map[schemas.ConversationKey]struct{}
+	byOperator map[opRef]map[*entry]struct{}
 	// recheck holds restored keys to re-evaluate at the next tick:
 	// presence may have changed while no instance owned the partition.
 	recheck []schemas.ConversationKey
 
-	dirty      map[schemas.ConversationKey]struct{} // changelog writes of the open transaction
+	// dirty and gone are the changelog writes of the open transaction:
+	// entries to write (each once, marked by entry.dirty) and keys
+	// forgotten (a tombstone, unless the key came back).
+	dirty      []*entry
+	gone       map[schemas.ConversationKey]struct{}
 	clockDirty bool
 	written    int64 // clock of the last watermark written
 	stateBytes int64
@@ -37,8 +41,8 @@ type partition struct {
 type opRef struct{ tenant, operator string }
 
 func newPartition(id int32) *partition {
-	return &partition{id: id, keys: map[schemas.ConversationKey]*entry{}, gauges: map[schemas.Segment]*gaugeCounts{},
-		byOperator: map[opRef]map[schemas.ConversationKey]struct{}{}, dirty: map[schemas.ConversationKey]struct{}{}}
+	return &partition{id: id, keys: map[schemas.ConversationKey]*entry{}, gauges: map[schemas.Segment]*gaugeSlot{},
+		byOperator: map[opRef]map[*entry]struct{}{}, gone: map[schemas.ConversationKey]struct{}{}}
 }
 
 // errWrongPartition marks an event whose record key is not its conversation key.
@@ -62,7 +66,7 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 	ent := p.keys[key]
 	fresh := ent == nil
 	if fresh {
-		ent = &entry{st: conversation.NewState(key), lastNow: p.clock, open: gaugeRef{status: -1}}
+		ent = &entry{st: conversation.NewState(key), lastNow: p.clock}
 	}
 	var before []conversation.Conversation
 	if !fresh {
@@ -75,7 +79,7 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 	if fresh {
 		p.keys[key] = ent
 	}
-	p.track(key, key.Tenant, e.Operator, e.ToOperator)
+	p.track(ent, key.Tenant, e.Operator, e.ToOperator)
 	if at := e.OccurredAt.UnixMilli(); at > p.clock {
 		p.clock, p.clockDirty = at, true
 	}
@@ -91,17 +95,15 @@ func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key sc
 	recs := windows.Diff(before, after, &ent.em, c.targets)
 	c.emitRecords(out, &recs)
 	ent.lastNow = now
-	p.dirty[key] = struct{}{}
-	cur := openRef(after)
-	p.count(ent.open, cur)
-	ent.open = cur
-	p.reschedule(c, tn, key, ent, after)
+	p.markDirty(ent)
+	p.count(ent, openRef(after))
+	p.reschedule(c, tn, ent, after)
 }
 
 // reschedule sets the key's next timer: the core's next status edge while
 // a conversation is open, else the moment its closed conversations may be
 // compacted away.
-func (p *partition) reschedule(c *core, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry, convs []conversation.Conversation) {
+func (p *partition) reschedule(c *core, tn *conversation.Tenant, ent *entry, convs []conversation.Conversation) {
 	next := int64(0)
 	if t, ok := ent.st.NextTimer(tn, c.presence, time.UnixMilli(ent.lastNow)); ok {
 		next = t.UnixMilli()
@@ -109,32 +111,37 @@ func (p *partition) reschedule(c *core, tn *conversation.Tenant, key schemas.Con
 		next = convs[n-1].ClosedAt.UnixMilli() + tn.AutoCloseAfter().Milliseconds() + 1
 	}
 	if next != ent.timer {
-		ent.timer = next
-		if next != 0 {
-			p.timers.schedule(next, key)
-		}
+		p.timers.set(ent, next)
 	}
 }
 
-// track indexes key under the operators its log names; a key stays
+// markDirty queues ent's changelog write in the open transaction.
+func (p *partition) markDirty(ent *entry) {
+	if !ent.dirty {
+		ent.dirty = true
+		p.dirty = append(p.dirty, ent)
+	}
+}
+
+// track indexes ent under the operators its log names; it stays
 // indexed until it is forgotten (extra wakes are harmless).
-func (p *partition) track(key schemas.ConversationKey, tenant string, operators ...string) {
+func (p *partition) track(ent *entry, tenant string, operators ...string) {
 	for _, op := range operators {
 		if op == "" {
 			continue
 		}
 		ref := opRef{tenant, op}
 		if p.byOperator[ref] == nil {
-			p.byOperator[ref] = map[schemas.ConversationKey]struct{}{}
+			p.byOperator[ref] = map[*entry]struct{}{}
 		}
-		p.byOperator[ref][key] = struct{}{}
+		p.byOperator[ref][ent] = struct{}{}
 	}
 }
 
-func (p *partition) untrack(key schemas.ConversationKey, tenant string, operators []string) {
+func (p *partition) untrack(ent *entry, tenant string, operators []string) {
 	for _, op := range operators {
 		ref := opRef{tenant, op}
-		delete(p.byOperator[ref], key)
+		delete(p.byOperator[ref], ent)
 		if len(p.byOperator[ref]) == 0 {
 			delete(p.byOperator, ref)
 		}

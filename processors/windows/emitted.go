@@ -2,8 +2,11 @@ package windows
 
 import (
 	"encoding/binary"
+	"encoding/hex"
+	"fmt"
 	"hash"
 	"hash/fnv"
+	"strings"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/schemas"
@@ -22,12 +25,41 @@ type Emitted struct {
 
 // EmittedConv is the fingerprint of one conversation's last row.
 type EmittedConv struct {
-	ID      string
+	ID      ConvID
 	Hash    uint64 // of the row (without version and clock) and history
 	HistLen int32  // status-history intervals written
 }
 
-func (e *Emitted) find(id string) *EmittedConv {
+// ConvID is a conversation id held in its 16 bytes rather than its 32
+// lowercase hex digits (the only form conversation ids take): Emitted is
+// kept for every key, so it is half the size of the string and needs no
+// allocation of its own.
+type ConvID [16]byte
+
+// ParseConvID reads a conversation id; ok is false unless s is 32
+// lowercase hex digits.
+func ParseConvID(s string) (id ConvID, ok bool) {
+	if len(s) != 2*len(id) || strings.ToLower(s) != s {
+		return id, false
+	}
+	_, err := hex.Decode(id[:], []byte(s))
+	return id, err == nil
+}
+
+// String returns the id as conversations carry it.
+func (id ConvID) String() string { return hex.EncodeToString(id[:]) }
+
+// mustConvID is ParseConvID for the ids of derived conversations, which
+// are hex by construction (conversation.conversationID).
+func mustConvID(s string) ConvID {
+	id, ok := ParseConvID(s)
+	if !ok {
+		panic(fmt.Sprintf("windows: conversation id %q is not 32 lowercase hex digits", s))
+	}
+	return id
+}
+
+func (e *Emitted) find(id ConvID) *EmittedConv {
 	for i := range e.Convs {
 		if e.Convs[i].ID == id {
 			return &e.Convs[i]
@@ -43,7 +75,7 @@ func (e *Emitted) Keep(convs []conversation.Conversation) {
 	kept := e.Convs[:0]
 	for _, ec := range e.Convs {
 		for i := range convs {
-			if convs[i].ID == ec.ID {
+			if mustConvID(convs[i].ID) == ec.ID {
 				kept = append(kept, ec)
 				break
 			}

@@ -1,6 +1,8 @@
 package windows
 
 import (
+	"slices"
+
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/schemas"
 )
@@ -29,9 +31,9 @@ func Diff(before, after []conversation.Conversation, em *Emitted, targets Target
 	next := make([]EmittedConv, 0, len(after))
 	for i := range after {
 		a := &after[i]
-		h := fingerprint(a)
-		prev := em.find(a.ID)
-		next = append(next, EmittedConv{ID: a.ID, Hash: h, HistLen: int32(len(a.History))})
+		h, id := fingerprint(a), mustConvID(a.ID)
+		prev := em.find(id)
+		next = append(next, EmittedConv{ID: id, Hash: h, HistLen: int32(len(a.History))})
 		if prev != nil && prev.Hash == h {
 			continue
 		}
@@ -39,12 +41,13 @@ func Diff(before, after []conversation.Conversation, em *Emitted, targets Target
 		out.Changes = append(out.Changes, historyChanges(a, findView(before, a.ID), prev, version)...)
 	}
 	for _, ec := range em.Convs {
-		if findView(after, ec.ID) != nil {
-			continue
+		if slices.ContainsFunc(next, func(n EmittedConv) bool { return n.ID == ec.ID }) {
+			continue // still there: next holds the ids of after
 		}
-		out.Rows = append(out.Rows, retracted(ec.ID, findView(before, ec.ID), version))
+		id := ec.ID.String()
+		out.Rows = append(out.Rows, retracted(id, findView(before, id), version))
 		for seq := range ec.HistLen {
-			out.Changes = append(out.Changes, schemas.StatusChange{V: 1, ConversationID: ec.ID,
+			out.Changes = append(out.Changes, schemas.StatusChange{V: 1, ConversationID: id,
 				Seq: seq, Version: version, Deleted: true})
 		}
 	}
