@@ -24,7 +24,7 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 		prefix = fs.String("topic-prefix", "",
 			"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
 	})
-	if err != nil {
+	if err != nil || flags.cfg == nil {
 		return err
 	}
 	cfg := flags.cfg

@@ -24,7 +24,7 @@ func runConfig(_ context.Context, env *cmdEnv, args []string) error {
 	fs.SetOutput(env.stderr)
 	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
 	if err := fs.Parse(args[1:]); err != nil {
-		return &exitError{code: 2}
+		return flagError(err)
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))

@@ -25,7 +25,7 @@ func ingestCommand() command {
 //  3. the metrics endpoint closes last, so the final counts can be scraped.
 func runIngest(ctx context.Context, env *cmdEnv, args []string) error {
 	flags, err := parseRoleFlags(env, "ingest", args, nil)
-	if err != nil {
+	if err != nil || flags.cfg == nil {
 		return err
 	}
 	return serveRole(ctx, env, flags, "ingest", ingestRole)

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,16 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.msg }
+
+// flagError maps a flag parsing error to the exit status: -h asked for
+// the help that the flag package printed (0); anything else is a usage
+// error that it already explained (2).
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return &exitError{code: 2}
+}
 
 func usageError(format string, a ...any) error {
 	return &exitError{code: 2, msg: fmt.Sprintf(format, a...)}

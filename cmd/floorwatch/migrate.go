@@ -23,7 +23,7 @@ func runMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
 	ttl := fs.Duration("events-ttl", 0, "how long the events table keeps raw events, whole days (default clickhouse.events_ttl)")
 	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
+		return flagError(err)
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))

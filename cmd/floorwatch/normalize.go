@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -61,10 +60,7 @@ func runNormalize(_ context.Context, env *cmdEnv, args []string) error {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2} // the flag package already said why
+		return flagError(err)
 	}
 	ch := schemas.Channel(*channel)
 	if !ch.Valid() {

@@ -21,7 +21,7 @@ func processCommand() command {
 // still be scraped until then.
 func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
 	flags, err := parseRoleFlags(env, "process", args, nil)
-	if err != nil {
+	if err != nil || flags.cfg == nil {
 		return err
 	}
 	return serveRole(ctx, env, flags, "process", processRole)

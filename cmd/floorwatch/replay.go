@@ -42,7 +42,7 @@ func runReplay(_ context.Context, env *cmdEnv, args []string) error {
 	to := flags.String("to", "", "end of the period, RFC 3339 (exclusive); the report is as of this instant")
 	by := flags.String("by", "", "segment dimensions: tenant, channel, interaction_type, team, operator")
 	if err := flags.Parse(args); err != nil {
-		return usageError("%v", err)
+		return flagError(err)
 	}
 	opts, err := replayOptions(*requests, *from, *to, *by, !*noVerify, flags.NArg())
 	if err != nil {

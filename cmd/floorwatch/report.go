@@ -27,7 +27,7 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) error {
 	by := fs.String("by", "", "segment dimensions: tenant, channel, interaction_type, team, operator")
 	tenant := fs.String("tenant", "", "only this tenant")
 	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
+		return flagError(err)
 	}
 	if fs.NArg() > 0 || *from == "" || *to == "" {
 		return usageError("usage: floorwatch report --from T --to T [--by DIM,...] [--tenant T] [--config F]")

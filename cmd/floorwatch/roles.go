@@ -29,7 +29,8 @@ type roleFlags struct {
 	instance string // the processors' static member id
 }
 
-// parseRoleFlags parses --config, --instance (for the commands that run the
+// parseRoleFlags returns a zero roleFlags and no error when -h printed the
+// help: the command then has nothing to run. It parses --config, --instance (for the commands that run the
 // processors) and the command's own flags that extra adds, and loads the
 // configuration.
 func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.FlagSet)) (roleFlags, error) {
@@ -45,7 +46,7 @@ func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.Fl
 		extra(fs)
 	}
 	if err := fs.Parse(args); err != nil {
-		return roleFlags{}, &exitError{code: 2}
+		return roleFlags{}, flagError(err) // nil after -h: cfg stays nil
 	}
 	if fs.NArg() > 0 {
 		return roleFlags{}, usageError("unexpected argument %q", fs.Arg(0))

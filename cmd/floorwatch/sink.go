@@ -22,7 +22,7 @@ func sinkCommand() command {
 // group; then the ClickHouse connection closes; the metrics endpoint last.
 func runSink(ctx context.Context, env *cmdEnv, args []string) error {
 	flags, err := parseRoleFlags(env, "sink", args, nil)
-	if err != nil {
+	if err != nil || flags.cfg == nil {
 		return err
 	}
 	return serveRole(ctx, env, flags, "sink", sinkRole)
