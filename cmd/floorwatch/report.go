@@ -4,10 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
-	"strings"
 
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/schemas"
 	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
 	"github.com/floorwatch/floorwatch/sinks/report"
@@ -65,24 +64,16 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) error {
 	return enc.Encode(r)
 }
 
-// parseReportDims reads --by like replay does: known names, no repeats.
+// parseReportDims reads --by exactly as replay does (indicators.ParseDims:
+// known names, no repeats), as the names sinks/report takes.
 func parseReportDims(s string) ([]string, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
+	dims, err := indicators.ParseDims(s)
+	if err != nil {
+		return nil, err
 	}
-	known := map[string]bool{"tenant": true, "channel": true, "interaction_type": true, "team": true, "operator": true}
 	var out []string
-	seen := map[string]bool{}
-	for _, p := range strings.Split(s, ",") {
-		d := strings.TrimSpace(p)
-		if !known[d] {
-			return nil, fmt.Errorf("unknown dimension %q (want tenant, channel, interaction_type, team or operator)", d)
-		}
-		if seen[d] {
-			return nil, fmt.Errorf("dimension %q given twice", d)
-		}
-		seen[d] = true
-		out = append(out, d)
+	for _, d := range dims {
+		out = append(out, string(d))
 	}
 	return out, nil
 }
