@@ -8,11 +8,14 @@ SERVICES := deployments/local/services
 
 # Flags for go test in `make test`.
 GOTESTFLAGS ?= -count=1 -timeout 15m
-# Every parser's fuzz target, as pkg:FuzzName. `make test` runs each one
-# briefly (FUZZTIME); `make fuzz FUZZTIME=5m` runs them for longer. The
-# default is a count of executions, not a duration: go1.26's fuzz
-# coordinator can fail a duration run with a spurious "context deadline
-# exceeded" at its end on a loaded machine (golang/go#75804).
+# Every parser's fuzz target, as pkg:FuzzName. `make test` runs only their
+# seed corpora and committed regressions (testdata/fuzz), as plain `go test`
+# does, so CI never depends on chance; `make fuzz` explores at random for
+# FUZZTIME each. Whatever it finds is fixed and its input committed under
+# the package's testdata/fuzz/<FuzzName>/. FUZZTIME may be a duration or a
+# count of executions (`make fuzz FUZZTIME=500000x`): go1.26's coordinator
+# can fail a duration run with a spurious "context deadline exceeded" at
+# its end on a loaded machine (golang/go#75804).
 FUZZ_TARGETS ?= \
 	ingest/normalize:FuzzWebhookWhatsApp \
 	ingest/normalize:FuzzWebhookMessenger \
@@ -30,7 +33,7 @@ FUZZ_TARGETS ?= \
 	processors/stream:FuzzDecodeMeta \
 	processors/windows:FuzzParseConvID \
 	sinks/clickhouse:FuzzRowsNeverPanics
-FUZZTIME ?= 20000x
+FUZZTIME ?= 10m
 # `make bench` pattern and flags.
 BENCH ?= .
 BENCHFLAGS ?= -benchmem

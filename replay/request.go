@@ -63,13 +63,13 @@ func parseRequest(line []byte) (Request, url.Values, string, error) {
 	if err := dec.Decode(&r); err != nil {
 		return r, nil, "", err
 	}
-	if r.Method == "" || r.Path == "" {
-		return r, nil, "", fmt.Errorf("method and path are required")
-	}
 	if r.ReceivedAt.IsZero() {
 		return r, nil, "", fmt.Errorf("received_at is required")
 	}
 	path, rawQuery, _ := strings.Cut(r.Path, "?")
+	if r.Method == "" || !strings.HasPrefix(path, "/") {
+		return r, nil, "", fmt.Errorf("method and path (starting with /) are required")
+	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return r, nil, "", fmt.Errorf("query: %w", err)
