@@ -56,7 +56,7 @@ func Run(r io.Reader, cfg *config.Config, decode DecodeFunc, opts Options) (indi
 			return indicators.Report{}, st, fmt.Errorf("requests line %d: %w", line, err)
 		}
 		st.Requests++
-		status, events := decode(req.Method, path, q, req.Headers.http(), []byte(req.Body), req.ReceivedAt.Time)
+		status, events := decode(req.Method, path, q, req.Headers.HTTP(), []byte(req.Body), req.ReceivedAt.Time)
 		if status != http.StatusOK {
 			st.Rejected++
 			continue

@@ -9,7 +9,7 @@ func TestHeadersAreStringsOrLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := r.Headers.http()
+	h := r.Headers.HTTP()
 	if path != "/webhooks/whatsapp" || q.Get("hub.challenge") != "42" || h.Get("X-A") != "1" || len(h.Values("X-B")) != 2 {
 		t.Errorf("path %q query %v headers %v", path, q, h)
 	}
@@ -39,6 +39,6 @@ func FuzzParseRequest(f *testing.F) {
 		if r.Method == "" || path == "" || q == nil || r.ReceivedAt.IsZero() {
 			t.Fatalf("accepted an incomplete request: %+v", r)
 		}
-		_ = r.Headers.http()
+		_ = r.Headers.HTTP()
 	})
 }

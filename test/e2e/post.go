@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/floorwatch/floorwatch/replay"
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // Post sends reqs, in order, to the ingest at base (e.g.
 // "http://127.0.0.1:8080") and returns how many got each status. A
 // transport error stops it; a non-200 answer does not.
-func Post(ctx context.Context, c *http.Client, base string, reqs []replay.Request) (map[int]int, error) {
+func Post(ctx context.Context, c *http.Client, base string, reqs []schemas.Request) (map[int]int, error) {
 	statuses := map[int]int{}
 	for i, r := range reqs {
 		req, err := http.NewRequestWithContext(ctx, r.Method, strings.TrimRight(base, "/")+r.Path, strings.NewReader(r.Body))

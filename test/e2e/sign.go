@@ -15,14 +15,13 @@ import (
 
 	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest"
-	"github.com/floorwatch/floorwatch/replay"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // ReadRequests reads a requests file (SPEC 5): one JSON object per line,
 // blank lines skipped.
-func ReadRequests(r io.Reader) ([]replay.Request, error) {
-	var out []replay.Request
+func ReadRequests(r io.Reader) ([]schemas.Request, error) {
+	var out []schemas.Request
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), 8<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -30,7 +29,7 @@ func ReadRequests(r io.Reader) ([]replay.Request, error) {
 		if line == "" {
 			continue
 		}
-		var req replay.Request
+		var req schemas.Request
 		if err := json.Unmarshal([]byte(line), &req); err != nil {
 			return nil, fmt.Errorf("requests line %d: %w", n, err)
 		}
@@ -69,7 +68,7 @@ func NewSigner(cfg *config.Config) *Signer {
 // owns it when one is found. A request no credential makes acceptable is
 // returned signed with the first candidate (ingest rejects it, and so does
 // replay).
-func (s *Signer) Sign(r replay.Request) replay.Request {
+func (s *Signer) Sign(r schemas.Request) schemas.Request {
 	path, rawQuery, _ := strings.Cut(r.Path, "?")
 	q, _ := url.ParseQuery(rawQuery)
 	var tries []http.Header
@@ -101,12 +100,12 @@ func (s *Signer) Sign(r replay.Request) replay.Request {
 		}
 	}
 	if best >= 0 {
-		r.Headers = replay.Headers(tries[best])
+		r.Headers = schemas.Headers(tries[best])
 	}
 	return r
 }
 
-func signed(h replay.Headers, ch schemas.Channel, secret, body []byte) http.Header {
+func signed(h schemas.Headers, ch schemas.Channel, secret, body []byte) http.Header {
 	m := hmac.New(sha256.New, secret)
 	m.Write(body)
 	out := clone(h)
@@ -118,7 +117,7 @@ func signed(h replay.Headers, ch schemas.Channel, secret, body []byte) http.Head
 	return out
 }
 
-func clone(h replay.Headers) http.Header {
+func clone(h schemas.Headers) http.Header {
 	out := http.Header{}
 	for k, vs := range h {
 		for _, v := range vs {

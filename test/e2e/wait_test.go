@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/internal/testenv"
-	"github.com/floorwatch/floorwatch/replay"
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
-type replayRequest = replay.Request
+type replayRequest = schemas.Request
 
 // waitWatermarks waits until every partition of the events topic has a
 // watermark in ClickHouse at or after to: the processors have derived

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/replay"
+	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/floorwatch/floorwatch/test/e2e"
 )
 
@@ -49,7 +49,7 @@ func run(ctx context.Context, cfgPath, requests, base string, wait time.Duration
 		return err
 	}
 	s := e2e.NewSigner(cfg)
-	signed := make([]replay.Request, len(reqs))
+	signed := make([]schemas.Request, len(reqs))
 	for i, r := range reqs {
 		signed[i] = s.Sign(r)
 	}
