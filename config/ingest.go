@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/floorwatch/floorwatch/schemas"
+)
 
 // Ingest configures the HTTP server that receives webhooks and platform
 // events (floorwatch ingest).
@@ -17,6 +21,11 @@ type Ingest struct {
 	// PublishTimeout bounds the wait for Kafka to acknowledge a request's
 	// events before the request fails (and the platform retries).
 	PublishTimeout time.Duration `yaml:"publish_timeout"`
+	// MaxFutureSkew is how far after its arrival an event may claim to
+	// have occurred (SPEC 2.2.1): a platform event beyond it is refused
+	// (400), a webhook event is kept at its arrival time and marked
+	// clamped, and no processor clock moves beyond the wall clock plus it.
+	MaxFutureSkew time.Duration `yaml:"max_future_skew"`
 }
 
 func (c *Ingest) setDefaults() {
@@ -25,6 +34,7 @@ func (c *Ingest) setDefaults() {
 	c.MaxInFlight = 256
 	c.MaxBatchEvents = 1000
 	c.PublishTimeout = 5 * time.Second
+	c.MaxFutureSkew = schemas.DefaultMaxFutureSkew
 }
 
 func (c *Ingest) validate(ps *problems, key string) {
@@ -33,4 +43,5 @@ func (c *Ingest) validate(ps *problems, key string) {
 	checkPositive(ps, join(key, "max_in_flight"), int64(c.MaxInFlight))
 	checkPositive(ps, join(key, "max_batch_events"), int64(c.MaxBatchEvents))
 	checkDuration(ps, join(key, "publish_timeout"), c.PublishTimeout)
+	checkDuration(ps, join(key, "max_future_skew"), c.MaxFutureSkew)
 }

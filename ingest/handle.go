@@ -9,15 +9,17 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/floorwatch/floorwatch/ingest/decode"
 )
 
 // ingest handles every Decoder route: admit, read the raw body, decode,
 // publish, and answer only after Kafka acknowledged.
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
-	route := Route(r.URL.Path)
+	route := decode.Route(r.URL.Path)
 	if !s.admit(r.Context()) {
 		w.Header().Set("Retry-After", "1")
-		o := errorOutcome(http.StatusServiceUnavailable, "saturated", "too many requests in flight; retry")
+		o := decode.ErrorOutcome(http.StatusServiceUnavailable, "saturated", "too many requests in flight; retry")
 		o.Route = route
 		s.answer(w, &o)
 		return
@@ -62,7 +64,7 @@ func (s *Server) admit(ctx context.Context) bool {
 
 // readBody reads the whole raw body, refusing more than MaxBodyBytes.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	limit := s.opts.Decoder.opts.MaxBodyBytes
+	limit := s.opts.Decoder.MaxBodyBytes()
 	if limit <= 0 {
 		return io.ReadAll(r.Body)
 	}
@@ -77,17 +79,17 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return buf.Bytes(), err
 }
 
-func bodyErrorOutcome(err error) Outcome {
+func bodyErrorOutcome(err error) decode.Outcome {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errorOutcome(http.StatusRequestEntityTooLarge, "too_large", "body is larger than "+strconv.FormatInt(mbe.Limit, 10)+" bytes")
+		return decode.ErrorOutcome(http.StatusRequestEntityTooLarge, "too_large", "body is larger than "+strconv.FormatInt(mbe.Limit, 10)+" bytes")
 	}
-	return errorOutcome(http.StatusBadRequest, "unreadable_body", "could not read the body")
+	return decode.ErrorOutcome(http.StatusBadRequest, "unreadable_body", "could not read the body")
 }
 
 // publish writes o's records; if Kafka does not acknowledge all of them
 // within PublishTimeout, o becomes a 503 so the sender retries.
-func (s *Server) publish(ctx context.Context, o *Outcome) {
+func (s *Server) publish(ctx context.Context, o *decode.Outcome) {
 	msgs, err := messages(o, s.opts.Topics)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(ctx, s.opts.PublishTimeout)
@@ -102,13 +104,13 @@ func (s *Server) publish(ctx context.Context, o *Outcome) {
 	s.opts.Metrics.publishFailures.WithLabelValues(o.Route).Inc()
 	s.opts.Logger.Error("publish failed", "route", o.Route, "channel", string(o.Channel), "tenant", o.Tenant,
 		"records", len(msgs), "err", err)
-	failed := errorOutcome(http.StatusServiceUnavailable, "publish_failed", "events could not be stored; retry")
+	failed := decode.ErrorOutcome(http.StatusServiceUnavailable, "publish_failed", "events could not be stored; retry")
 	failed.Route, failed.Channel, failed.Tenant = o.Route, o.Channel, o.Tenant
 	*o = failed
 }
 
 // answer writes o and accounts for it in metrics and logs.
-func (s *Server) answer(w http.ResponseWriter, o *Outcome) {
+func (s *Server) answer(w http.ResponseWriter, o *decode.Outcome) {
 	h := w.Header()
 	h.Set("Content-Type", o.ContentType)
 	if o.Allow != "" {
@@ -119,7 +121,7 @@ func (s *Server) answer(w http.ResponseWriter, o *Outcome) {
 	s.account(o)
 }
 
-func (s *Server) account(o *Outcome) {
+func (s *Server) account(o *decode.Outcome) {
 	m := s.opts.Metrics
 	m.requests.WithLabelValues(o.Route, strconv.Itoa(o.Status)).Inc()
 	log := s.opts.Logger.With("route", o.Route, "channel", string(o.Channel), "tenant", o.Tenant)
@@ -141,6 +143,10 @@ func (s *Server) account(o *Outcome) {
 	}
 	for _, ig := range o.Ignored {
 		m.ignored.WithLabelValues(string(o.Channel), labelValue(ig.Type)).Inc()
+	}
+	if o.Clamped > 0 {
+		m.clamped.WithLabelValues(string(o.Channel)).Add(float64(o.Clamped))
+		log.Warn("event times beyond the allowed skew clamped to the arrival time", "events", o.Clamped)
 	}
 	if o.DeadLetter != nil {
 		m.deadLetters.WithLabelValues(o.Route, o.Reason).Inc()

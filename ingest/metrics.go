@@ -17,6 +17,7 @@ type Metrics struct {
 	produceLatency  prometheus.Histogram
 	inFlight        prometheus.Gauge
 	publishFailures *prometheus.CounterVec
+	clamped         *prometheus.CounterVec
 }
 
 // NewMetrics creates the series and registers them with reg.
@@ -51,9 +52,13 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "floorwatch_ingest_publish_failures_total",
 			Help: "Requests answered 503 because Kafka did not acknowledge in time, by route.",
 		}, []string{"route"}),
+		clamped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "floorwatch_ingest_clamped_events_total",
+			Help: "Webhook events whose occurred_at was beyond the arrival plus ingest.max_future_skew, kept at the arrival time, by channel.",
+		}, []string{"channel"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.published, m.ignored, m.deadLetters,
-		m.produceLatency, m.inFlight, m.publishFailures} {
+		m.produceLatency, m.inFlight, m.publishFailures, m.clamped} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register ingest metrics: %w", err)
 		}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
 	"github.com/floorwatch/floorwatch/schemas"
 )
@@ -8,7 +9,7 @@ import (
 // messages encodes what o carries as Kafka records: conversation events to
 // the events topic keyed by conversation, operator presence to the
 // operator-status topic keyed by operator, and the dead letter (unkeyed).
-func messages(o *Outcome, t publish.Topics) ([]publish.Message, error) {
+func messages(o *decode.Outcome, t publish.Topics) ([]publish.Message, error) {
 	msgs := make([]publish.Message, 0, len(o.Events)+1)
 	for i := range o.Events {
 		e := &o.Events[i]

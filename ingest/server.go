@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
 )
 
@@ -25,7 +26,7 @@ type Publisher interface {
 // required; zero durations take the defaults noted.
 type ServerOptions struct {
 	Listen    string // host:port, for Run
-	Decoder   *Decoder
+	Decoder   *decode.Decoder
 	Publisher Publisher
 	Topics    publish.Topics
 	Metrics   *Metrics
@@ -146,7 +147,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeText(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", contentText)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(msg))
 }

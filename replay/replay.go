@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/schemas"
@@ -22,29 +26,35 @@ type Options struct {
 	Verify bool
 }
 
-// Stats counts what a replay read, for the one-line summary on stderr.
+// Stats counts what a replay read, for the summary on stderr: every
+// request by outcome, then every event by what it did.
 type Stats struct {
 	Requests int // lines read
-	Rejected int // requests answered other than 200 (nothing published)
-	Events   int // events published by ingest
-	Used     int // events that changed a conversation or presence
-	Ignored  int // duplicates and events that carry nothing for the state
-	After    int // events at or after --to, left out
+	Accepted int // answered 200 with everything on the conversation stream
+	// DeadLettered counts requests answered 200 whose body (or part of it)
+	// went to the dead letters instead, by reason (unknown_account,
+	// unparseable, ...).
+	DeadLettered map[string]int
+	// Refused counts requests answered other than 200 (nothing published),
+	// by "status reason" ("401 bad_signature", "400 bad_field").
+	Refused map[string]int
+	Events  int // events published by ingest
+	Clamped int // of which kept at their arrival time (SPEC 2.2.1)
+	Used    int // events that changed a conversation or presence
+	Ignored int // duplicates and events that carry nothing for the state
+	After   int // events at or after --to, left out
 }
 
-// DecodeFunc is ingest's request decoding (ingest.Decoder.Decode, built
-// with the configuration's limits and opts.Verify): the status it would
-// answer and the events it would publish. It is passed in so that replay
-// does not link the ingest server's Kafka client.
-type DecodeFunc func(method, path string, query url.Values, header http.Header, body []byte,
-	receivedAt time.Time) (status int, events []schemas.Event)
-
-// Run reads requests from r, decodes each with decode, folds the
-// published events per conversation, and returns the report as of
-// opts.To. A malformed line is an error naming its line number.
-func Run(r io.Reader, cfg *config.Config, decode DecodeFunc, opts Options) (indicators.Report, Stats, error) {
+// Run reads requests from r, decodes each exactly as ingest would (the
+// configuration's limits; signatures and API keys unless opts.Verify is
+// false), folds the published events per conversation, and returns the
+// report as of opts.To. A malformed line is an error naming its line
+// number.
+func Run(r io.Reader, cfg *config.Config, opts Options) (indicators.Report, Stats, error) {
+	d := decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
+		MaxBatchEvents: cfg.Ingest.MaxBatchEvents, MaxFutureSkew: cfg.Ingest.MaxFutureSkew, Verify: opts.Verify})
 	p := newPipeline(cfg.Directory(), opts.To)
-	var st Stats
+	st := Stats{DeadLettered: map[string]int{}, Refused: map[string]int{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), int(max(cfg.Ingest.MaxBodyBytes*7, 16<<20)))
 	for line := 1; sc.Scan(); line++ {
@@ -56,14 +66,20 @@ func Run(r io.Reader, cfg *config.Config, decode DecodeFunc, opts Options) (indi
 			return indicators.Report{}, st, fmt.Errorf("requests line %d: %w", line, err)
 		}
 		st.Requests++
-		status, events := decode(req.Method, path, q, req.Headers.HTTP(), []byte(req.Body), req.ReceivedAt.Time)
-		if status != http.StatusOK {
-			st.Rejected++
+		o := d.Decode(req.Method, path, q, req.Headers.HTTP(), []byte(req.Body), req.ReceivedAt.Time)
+		switch {
+		case o.Status != http.StatusOK:
+			st.Refused[strconv.Itoa(o.Status)+" "+o.Reason]++
 			continue
+		case o.DeadLetter != nil:
+			st.DeadLettered[o.Reason]++
+		default:
+			st.Accepted++
 		}
-		st.Events += len(events)
-		for i := range events {
-			if err := p.add(&events[i], &st); err != nil {
+		st.Events += len(o.Events)
+		st.Clamped += o.Clamped
+		for i := range o.Events {
+			if err := p.add(&o.Events[i], &st); err != nil {
 				return indicators.Report{}, st, fmt.Errorf("requests line %d: %w", line, err)
 			}
 		}
@@ -72,6 +88,37 @@ func Run(r io.Reader, cfg *config.Config, decode DecodeFunc, opts Options) (indi
 		return indicators.Report{}, st, fmt.Errorf("read requests: %w", err)
 	}
 	return p.report(opts), st, nil
+}
+
+// Summary is the one line replay prints on stderr: every request by
+// outcome (reasons sorted), then every event by what it did.
+func (st *Stats) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "replay: %d requests: %d accepted, %d accepted with a dead letter%s, %d refused%s; ",
+		st.Requests, st.Accepted, total(st.DeadLettered), counts(st.DeadLettered), total(st.Refused), counts(st.Refused))
+	fmt.Fprintf(&b, "%d events (%d clamped to their arrival): %d used, %d ignored, %d at or after --to",
+		st.Events, st.Clamped, st.Used, st.Ignored, st.After)
+	return b.String()
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// counts renders m as " (reason n, reason n)", or "" when empty.
+func counts(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, k+" "+strconv.Itoa(m[k]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // pipeline is the processors' part of a replay: one State per key, one

@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/schemas"
 )
@@ -64,7 +60,7 @@ func runScenario(t *testing.T, dir string) []byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	report, _, err := Run(f, cfg, decoder(cfg, opts.Verify), opts)
+	report, _, err := Run(f, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,29 +122,56 @@ func TestForgedRequestsAreRejectedAndCountNothing(t *testing.T) {
 	f, _ := os.Open("testdata/forged_requests/requests.jsonl")
 	defer f.Close()
 	opts, cfg := parseArgs(t, []string{"--config", "config.yaml", "--from", "2026-11-18T09:00:00Z", "--to", "2026-11-18T10:00:00Z"})
-	report, st, err := Run(f, loadConfig(t, cfg), decoder(loadConfig(t, cfg), true), opts)
+	report, st, err := Run(f, loadConfig(t, cfg), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Requests != 2 || st.Rejected != 2 || st.Events != 0 || report.Segments[0].Total != 0 {
-		t.Errorf("stats %+v, total %d: want both requests rejected and nothing counted", st, report.Segments[0].Total)
+	if st.Requests != 2 || total(st.Refused) != 2 || st.Events != 0 || report.Segments[0].Total != 0 {
+		t.Errorf("stats %+v, total %d: want both requests refused and nothing counted", st, report.Segments[0].Total)
+	}
+	want := "replay: 2 requests: 0 accepted, 0 accepted with a dead letter, 2 refused (401 bad_api_key 1, 401 bad_signature 1); " +
+		"0 events (0 clamped to their arrival): 0 used, 0 ignored, 0 at or after --to"
+	if got := st.Summary(); got != want {
+		t.Errorf("summary\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestTheSummaryCountsBodiesDeadLetteredForUnknownAccounts(t *testing.T) {
+	// Two WhatsApp bodies of accounts no tenant lists, one of a known
+	// account: all three are answered 200, and the summary says why two of
+	// them went to the dead letters.
+	cfg := loadConfig(t, filepath.Join("testdata", "config.yaml"))
+	known, err := os.ReadFile("testdata/first_response/requests.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.SplitN(string(known), "\n", 2)[0]
+	var req schemas.Request
+	if err := json.Unmarshal([]byte(line), &req); err != nil {
+		t.Fatal(err)
+	}
+	var in strings.Builder
+	in.WriteString(line + "\n")
+	for _, account := range []string{"999000000000001", "999000000000002"} {
+		r := req
+		r.Body = strings.Replace(req.Body, `"phone_number_id":"106540352242922"`, `"phone_number_id":"`+account+`"`, 1)
+		b, _ := json.Marshal(r)
+		in.Write(append(b, '\n'))
+	}
+	opts, _ := parseArgs(t, []string{"--no-verify", "--from", "2026-11-18T00:00:00Z", "--to", "2026-11-19T00:00:00Z"})
+	_, st, err := Run(strings.NewReader(in.String()), cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Accepted != 1 || st.DeadLettered["unknown_account"] != 2 || !strings.Contains(st.Summary(), "2 accepted with a dead letter (unknown_account 2)") {
+		t.Fatalf("summary %q, want 1 accepted and 2 dead-lettered for unknown accounts", st.Summary())
 	}
 }
 
 func TestAMalformedLineNamesItsNumber(t *testing.T) {
 	in := strings.NewReader(`{"received_at":"2026-11-18T09:00:00Z","method":"POST","path":"/v1/events","headers":{},"body":"{\"events\":[]}"}` + "\nnot json\n")
-	_, _, err := Run(in, loadConfig(t, ""), decoder(loadConfig(t, ""), false), Options{From: mustTime(t, "2026-11-18T09:00:00Z").Time, To: mustTime(t, "2026-11-18T10:00:00Z").Time})
+	_, _, err := Run(in, loadConfig(t, ""), Options{From: mustTime(t, "2026-11-18T09:00:00Z").Time, To: mustTime(t, "2026-11-18T10:00:00Z").Time})
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("err = %v, want one naming line 2", err)
-	}
-}
-
-// decoder is ingest's real decoding, as cmd/floorwatch wires it.
-func decoder(cfg *config.Config, verify bool) DecodeFunc {
-	d := ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
-		MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: verify})
-	return func(method, path string, q url.Values, h http.Header, body []byte, at time.Time) (int, []schemas.Event) {
-		o := d.Decode(method, path, q, h, body, at)
-		return o.Status, o.Events
 	}
 }

@@ -1,6 +1,9 @@
 package schemas
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // EventVersion is the version of the Event record written by this build.
 // Readers accept any version up to it; fields are only ever added.
@@ -90,7 +93,12 @@ type Event struct {
 	TargetMessageID string `json:"target_message_id,omitempty"`
 	OccurredAt      Time   `json:"occurred_at"`
 	ReceivedAt      Time   `json:"received_at"`
-	Text            string `json:"text,omitempty"`
+	// Clamped marks an event whose occurred_at was later than its arrival
+	// plus the allowed skew: OccurredAt is then its arrival time and
+	// OriginalOccurredAt what the platform claimed (SPEC 2.2.1).
+	Clamped            bool   `json:"clamped,omitempty"`
+	OriginalOccurredAt Time   `json:"original_occurred_at,omitzero"`
+	Text               string `json:"text,omitempty"`
 	// ContentType is the message type as the platform names it (text, image,
 	// audio, location, interactive, postback, unsupported...).
 	ContentType string `json:"content_type,omitempty"`
@@ -110,6 +118,18 @@ type Event struct {
 	Operator        string `json:"operator,omitempty"`
 	ToTeam          string `json:"to_team,omitempty"`
 	ToOperator      string `json:"to_operator,omitempty"`
+}
+
+// ClampFuture applies SPEC 2.2.1 to an event: one that claims to have
+// occurred more than maxSkew after its arrival is kept at its arrival time,
+// marked, with the claimed time in OriginalOccurredAt. It reports whether
+// it clamped. An event without an arrival time is left alone.
+func (e *Event) ClampFuture(maxSkew time.Duration) bool {
+	if e.ReceivedAt.IsZero() || !e.OccurredAt.After(e.ReceivedAt.Add(maxSkew)) {
+		return false
+	}
+	e.Clamped, e.OriginalOccurredAt, e.OccurredAt = true, e.OccurredAt, e.ReceivedAt
+	return true
 }
 
 // ConversationKey is the natural key of a conversation: tenant, channel,

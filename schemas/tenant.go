@@ -8,6 +8,9 @@ const (
 	DefaultAutoCloseAfter     = 7 * 24 * time.Hour
 	DefaultServiceLevelTarget = 5 * time.Minute
 	DefaultTenant             = "default"
+	// DefaultMaxFutureSkew is how far after its arrival an event may claim
+	// to have occurred (ingest.max_future_skew, SPEC 2.2.1).
+	DefaultMaxFutureSkew = 5 * time.Minute
 )
 
 // DefaultSupportWindow returns the channel's support window; 0 means none.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -79,7 +80,7 @@ func benchHandler(b *testing.B, seeds []string, topics publish.Topics) http.Hand
 		b.Fatal(err)
 	}
 	s, err := ingest.NewServer(ingest.ServerOptions{
-		Decoder:   ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: 1 << 20, Verify: true}),
+		Decoder:   decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: 1 << 20, Verify: true}),
 		Publisher: prod, Topics: topics, Metrics: m, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxInFlight: 4096, PublishTimeout: 30 * time.Second,
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -56,8 +57,8 @@ func ingestRole(ctx context.Context, cfg *config.Config, reg prometheus.Register
 	}
 	srv, err := ingest.NewServer(ingest.ServerOptions{
 		Listen: cfg.Ingest.Listen,
-		Decoder: ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
-			MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: true}),
+		Decoder: decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
+			MaxBatchEvents: cfg.Ingest.MaxBatchEvents, MaxFutureSkew: cfg.Ingest.MaxFutureSkew, Verify: true}),
 		Publisher: prod, Topics: topics, Metrics: metrics, Logger: log,
 		MaxInFlight: cfg.Ingest.MaxInFlight, PublishTimeout: cfg.Ingest.PublishTimeout,
 	})

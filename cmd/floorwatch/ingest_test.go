@@ -41,7 +41,7 @@ func TestIngestServesUntilSignaledThenDrains(t *testing.T) {
 		codec <- run(ctx, env, []string{"ingest", "--config", cfg})
 	}()
 
-	body, err := os.ReadFile(filepath.Join("..", "..", "ingest", "testdata", "bodies", "whatsapp.json"))
+	body, err := os.ReadFile(filepath.Join("..", "..", "ingest", "decode", "testdata", "bodies", "whatsapp.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,8 +35,8 @@ func processRole(ctx context.Context, cfg *config.Config, reg prometheus.Registe
 		Group: names.group("floorwatch-process"), Topics: names.streamTopics(),
 		Policies: cfg.Directory(), Partitions: int32(cfg.Kafka.Partitions), ReplicationFactor: int16(cfg.Kafka.ReplicationFactor),
 		FlushInterval: cfg.Process.FlushInterval, GaugeInterval: cfg.Process.GaugeInterval, IdleAdvance: cfg.Process.IdleAdvance,
-		AtLeastOnce: !cfg.Process.ExactlyOnce,
-		Logger:      log, Registerer: reg,
+		MaxFutureSkew: cfg.Ingest.MaxFutureSkew, AtLeastOnce: !cfg.Process.ExactlyOnce,
+		Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		return err

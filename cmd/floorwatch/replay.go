@@ -7,13 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"net/http"
-	"net/url"
 	"os"
-	"time"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/replay"
 	"github.com/floorwatch/floorwatch/schemas"
@@ -61,12 +57,11 @@ func runReplay(_ context.Context, env *cmdEnv, args []string) error {
 		defer f.Close()
 		in = f
 	}
-	report, st, err := replay.Run(in, cfg, replayDecoder(cfg, opts.Verify), opts)
+	report, st, err := replay.Run(in, cfg, opts)
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	fmt.Fprintf(env.stderr, "replay: %d requests (%d rejected), %d events: %d used, %d ignored, %d at or after --to\n",
-		st.Requests, st.Rejected, st.Events, st.Used, st.Ignored, st.After)
+	fmt.Fprintln(env.stderr, st.Summary())
 	enc := json.NewEncoder(env.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(report)
@@ -107,14 +102,4 @@ func loadReplayConfig(env *cmdEnv, path string) (*config.Config, error) {
 		}
 	}
 	return config.Load(path, env.getenv)
-}
-
-// replayDecoder is ingest's request decoding with the configured limits.
-func replayDecoder(cfg *config.Config, verify bool) replay.DecodeFunc {
-	d := ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
-		MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: verify})
-	return func(method, path string, q url.Values, h http.Header, body []byte, at time.Time) (int, []schemas.Event) {
-		o := d.Decode(method, path, q, h, body, at)
-		return o.Status, o.Events
-	}
 }

@@ -18,7 +18,7 @@ func TestReplayPrintsTheReportOfAScenario(t *testing.T) {
 	if code != 0 || stdout != string(want) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
 	}
-	if !strings.Contains(stderr, "4 requests (0 rejected)") {
+	if !strings.Contains(stderr, "replay: 4 requests: 4 accepted, 0 accepted with a dead letter, 0 refused; 4 events") {
 		t.Errorf("summary line: %q", stderr)
 	}
 }

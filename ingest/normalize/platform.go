@@ -35,6 +35,10 @@ type platformEvent struct {
 	ToTeam          string `json:"to_team"`
 	ToOperator      string `json:"to_operator"`
 	Status          string `json:"status"`
+	// Source and ConversationID mark supervisor actions, which only the
+	// supervisor API writes: a platform may not send them (SPEC 2.2).
+	Source         json.RawMessage `json:"source"`
+	ConversationID json.RawMessage `json:"conversation_id"`
 }
 
 // maxFieldLen bounds every string field of a platform event.

@@ -38,6 +38,8 @@ func TestPlatformEventsNamesTheFirstInvalidField(t *testing.T) {
 		{"no id", `{"events":[{"type":"conversation.closed"}]}`, "events[0].id"},
 		{"an id that is a number", `{"events":[{"id":5}]}`, "events[0].id"},
 		{"no type", `{"events":[{"id":"e"}]}`, "events[0].type"},
+		{"a supervisor source", `{"events":[{"id":"e","type":"conversation.transferred","source":"supervisor"}]}`, "events[0].source"},
+		{"a conversation id", `{"events":[{"id":"e","type":"conversation.recovered","conversation_id":null}]}`, "events[0].conversation_id"},
 		{"an unknown type", `{"events":[{"id":"e","type":"conversation.opened"}]}`, "events[0].type"},
 		{"no occurred_at", `{"events":[{"id":"e","type":"conversation.closed"}]}`, "events[0].occurred_at"},
 		{"a Unix occurred_at", `{"events":[{"id":"e","type":"conversation.closed","occurred_at":"1795165205"}]}`, "events[0].occurred_at"},

@@ -27,6 +27,12 @@ func (p *platformEvent) validate(path string) error {
 	if !slices.Contains(schemas.PlatformKinds, kind) {
 		return fail("type", "unknown type "+quoteShort(p.Type))
 	}
+	if p.Source != nil {
+		return fail("source", "reserved for supervisor actions taken through the supervisor API")
+	}
+	if p.ConversationID != nil {
+		return fail("conversation_id", "reserved for supervisor actions taken through the supervisor API")
+	}
 	if p.OccurredAt == "" {
 		return fail("occurred_at", "required")
 	}

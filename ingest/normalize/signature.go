@@ -45,6 +45,17 @@ func VerifyX(secret, body []byte, header string) bool {
 	return hmac.Equal(got, mac(secret, body))
 }
 
+// SignMeta returns the X-Hub-Signature-256 value that Meta sends with
+// body: "sha256=<hex HMAC-SHA256(app secret, body)>". Senders of test and
+// simulated traffic use it; VerifyMeta is its check.
+func SignMeta(secret, body []byte) string { return "sha256=" + hex.EncodeToString(mac(secret, body)) }
+
+// SignX returns the x-twitter-webhooks-signature value that X sends with
+// body: "sha256=<base64 HMAC-SHA256(consumer secret, body)>".
+func SignX(secret, body []byte) string {
+	return "sha256=" + base64.StdEncoding.EncodeToString(mac(secret, body))
+}
+
 // XCRCResponse is the JSON body that answers X's GET CRC check:
 // {"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}.
 func XCRCResponse(secret []byte, crcToken string) []byte {

@@ -46,6 +46,9 @@ var rules = []rule{
 	{pkg: "processors/indicators", project: pureCores},
 	{pkg: "processors/windows", project: pureCores},
 	{pkg: "config", project: []string{"schemas"}, thirdParty: true},
+	// The decoder is what replay runs of ingest: no Kafka, no ClickHouse.
+	{pkg: "ingest/decode", project: []string{"schemas", "config", "ingest/normalize"}, thirdParty: true,
+		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/", "github.com/prometheus/"}},
 	{pkg: "ingest/...", project: []string{"schemas", "config", "ingest/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},
 	{pkg: "processors/...", project: []string{"schemas", "config", "processors/..."}, thirdParty: true,
@@ -164,6 +167,8 @@ func TestRulesCatchAViolation(t *testing.T) {
 		{"ingest", module + "/processors/conversation", true},
 		{"ingest", module + "/ingest/normalize", false},
 		{"replay", "github.com/twmb/franz-go/pkg/kgo", true},
+		{"replay", module + "/ingest/decode", false},
+		{"ingest/decode", "github.com/twmb/franz-go/pkg/kgo", true},
 		{"processors/conversation", module + "/processors/bizhours", false},
 		{"sinks/clickhouse", module + "/ingest", true},
 	}

@@ -30,7 +30,7 @@ func BenchmarkFoldInProcess(b *testing.B) {
 			p = newPartition(0)
 		}
 		e := &tr.events[n%len(tr.events)]
-		p.applyEvent(c, out, e, []byte(e.Key().String()))
+		p.applyEvent(c, out, e, []byte(e.Key().String()), day)
 		if n%1000 == 999 {
 			p.fireDue(c, out)
 			p.flush(c, out, endOfTraffic)
@@ -109,7 +109,7 @@ func BenchmarkRestoreOpenConversations(b *testing.B) {
 	for i := range n {
 		events := waitingConversation(fmt.Sprintf("%09d", i))
 		for j := range events {
-			p.applyEvent(c, &discard{}, &events[j], []byte(events[j].Key().String()))
+			p.applyEvent(c, &discard{}, &events[j], []byte(events[j].Key().String()), day)
 		}
 		key := events[0].Key()
 		v := encodeEntry(tn, p.keys[key])
@@ -157,7 +157,7 @@ func BenchmarkMemoryPerOpenConversation(b *testing.B) {
 		for i := range n {
 			events := waitingConversation(fmt.Sprintf("%09d", i))
 			for j := range events {
-				p.applyEvent(c, &discard{}, &events[j], []byte(events[j].Key().String()))
+				p.applyEvent(c, &discard{}, &events[j], []byte(events[j].Key().String()), day)
 			}
 		}
 		runtime.GC()

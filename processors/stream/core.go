@@ -3,6 +3,7 @@ package stream
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -25,11 +26,25 @@ type core struct {
 	tenants  map[string]*conversation.Tenant
 	presence *conversation.Presence
 	topics   Topics
+	// maxSkew is how far ahead of its arrival an event may claim to have
+	// occurred (SPEC 2.2.1).
+	maxSkew time.Duration
+	// ceiling bounds every clock: the wall clock plus maxSkew, unix ms,
+	// set by the runner before each batch of work (setWall).
+	ceiling int64
 }
 
-func newCore(p Policies, t Topics) *core {
-	return &core{policies: p, tenants: map[string]*conversation.Tenant{}, presence: conversation.NewPresence(), topics: t}
+func newCore(p Policies, t Topics, maxSkew time.Duration) *core {
+	return &core{policies: p, tenants: map[string]*conversation.Tenant{}, presence: conversation.NewPresence(), topics: t,
+		maxSkew: maxSkew, ceiling: math.MaxInt64}
 }
+
+// setWall bounds the clocks by wall plus the allowed skew, so that no
+// timestamp, even one already in Kafka, moves a clock further.
+func (c *core) setWall(wall time.Time) { c.ceiling = wall.Add(c.maxSkew).UnixMilli() }
+
+// bound returns ms, at most the ceiling.
+func (c *core) bound(ms int64) int64 { return min(ms, c.ceiling) }
 
 func (c *core) tenant(name string) (*conversation.Tenant, error) {
 	if t, ok := c.tenants[name]; ok {

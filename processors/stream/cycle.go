@@ -67,6 +67,7 @@ func pollError(fs kgo.Fetches) error {
 // process folds polled events into their partitions.
 func (r *Runner) process(fs kgo.Fetches, out emitter) {
 	wall := r.opts.Now()
+	r.core.setWall(wall)
 	fs.EachPartition(func(fp kgo.FetchTopicPartition) {
 		if len(fp.Records) == 0 {
 			return
@@ -92,7 +93,7 @@ func (r *Runner) process(fs kgo.Fetches, out emitter) {
 func (r *Runner) apply(p *partition, rec *kgo.Record, out emitter, wall time.Time) {
 	e, err := schemas.UnmarshalEvent(rec.Value)
 	if err == nil {
-		err = p.applyEvent(r.core, out, &e, rec.Key)
+		err = p.applyEvent(r.core, out, &e, rec.Key, wall)
 	}
 	if err != nil {
 		r.metrics.deadLetters.Inc()
@@ -107,6 +108,7 @@ func (r *Runner) apply(p *partition, rec *kgo.Record, out emitter, wall time.Tim
 // changed, writes gauges when due, and flushes every partition.
 func (r *Runner) tick(out emitter) {
 	wall := r.opts.Now()
+	r.core.setWall(wall)
 	wakes := r.takeWakes()
 	gauges := wall.Sub(r.lastGauge) >= r.opts.GaugeInterval
 	if gauges {
@@ -117,9 +119,7 @@ func (r *Runner) tick(out emitter) {
 		for _, w := range wakes {
 			p.wake(r.core, out, w.tenant, w.operator)
 		}
-		if wall.Sub(p.lastRecord) >= r.opts.IdleAdvance {
-			p.advance(r.core, out, wall.UnixMilli())
-		}
+		p.idle(r.core, out, wall, r.opts.IdleAdvance)
 		p.fireDue(r.core, out)
 		if gauges {
 			p.snapshot(r.core, out)

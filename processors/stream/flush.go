@@ -36,15 +36,15 @@ func (p *partition) flush(c *core, out emitter, wall time.Time) {
 		out.emit(topic, p.id, []byte(key.String()), nil)
 	}
 	clear(p.gone)
-	if p.clockDirty {
-		out.emit(topic, p.id, []byte(metaKey), encodeMeta(p.clock))
-		p.clockDirty = false
+	if wm := p.watermark(); wm != p.written {
+		w := schemas.Watermark{V: 1, Topic: c.topics.Events, Partition: p.id,
+			CompleteUntil: schemas.UnixMilli(wm), At: schemas.At(wall)}
+		c.emitJSON(out, c.topics.Watermarks, strconv.Itoa(int(p.id)), &w)
+		p.written, p.clockDirty = wm, true
 	}
-	if p.clock != p.written {
-		wm := schemas.Watermark{V: 1, Topic: c.topics.Events, Partition: p.id,
-			CompleteUntil: schemas.UnixMilli(p.clock), At: schemas.At(wall)}
-		c.emitJSON(out, c.topics.Watermarks, strconv.Itoa(int(p.id)), &wm)
-		p.written = p.clock
+	if p.clockDirty {
+		out.emit(topic, p.id, []byte(metaKey), encodeMeta(p.meta()))
+		p.clockDirty = false
 	}
 }
 
@@ -52,9 +52,12 @@ func (p *partition) flush(c *core, out emitter, wall time.Time) {
 // tombstone.
 func (p *partition) load(c *core, key, value []byte) error {
 	if string(key) == metaKey {
-		clock, err := decodeMeta(value)
+		m, err := decodeMeta(value)
 		if err == nil {
-			p.clock, p.written = clock, clock
+			p.written = m.watermark
+			for tenant, now := range m.clocks {
+				p.clockOf(tenant).now = now
+			}
 		}
 		return err
 	}
@@ -79,13 +82,25 @@ func (p *partition) load(c *core, key, value []byte) error {
 }
 
 // restored rebuilds what is derived from the loaded keys: gauges, the
-// presence index, timers and the state size.
+// presence index, timers and the state size. Clocks and derivations that a
+// far-future timestamp pushed past the wall clock plus the skew (before
+// clocks were bounded) are brought back within it, so their conversations
+// are derived again at a true time.
 func (p *partition) restored(c *core, wall time.Time) {
+	c.setWall(wall)
 	p.lastRecord = wall
+	p.written = c.bound(p.written)
+	for _, tc := range p.clocks {
+		tc.now, tc.lastRecord = c.bound(tc.now), wall
+	}
 	for key, ent := range p.keys {
 		tn, err := c.tenant(key.Tenant)
 		if err != nil {
 			continue
+		}
+		ent.lastNow = c.bound(ent.lastNow)
+		if tc := p.clockOf(key.Tenant); tc.now < ent.lastNow {
+			tc.now, tc.lastRecord = ent.lastNow, wall // a changelog written before clocks were per tenant
 		}
 		convs := ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
 		p.count(ent, openRef(convs))

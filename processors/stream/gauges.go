@@ -60,11 +60,11 @@ func (p *partition) count(ent *entry, cur gaugeRef) {
 	}
 }
 
-// snapshot writes one GaugeSnapshot per segment at the partition's
-// clock; a segment that dropped to zero is written once, then forgotten.
+// snapshot writes one GaugeSnapshot per segment at its tenant's clock; a
+// segment that dropped to zero is written once, then forgotten.
 func (p *partition) snapshot(c *core, out emitter) {
-	at := schemas.UnixMilli(p.clock)
 	for _, seg := range p.sortedSegments() {
+		at := schemas.UnixMilli(p.clockOf(seg.Tenant).now)
 		g := &p.gauges[seg].counts
 		c.emitJSON(out, c.topics.Gauges, seg.String(), &schemas.GaugeSnapshot{V: 1, At: at, Partition: p.id, Segment: seg,
 			Bot: g[0], Queued: g[1], Active: g[2], ToRecover: g[3], Expired: g[4]})

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/processors/windows"
@@ -27,7 +29,7 @@ type entry struct {
 	dirty  bool // in the partition's changelog writes of the open transaction
 }
 
-// metaKey is the changelog key of a partition's own record (its clock);
+// metaKey is the changelog key of a partition's own record (its clocks);
 // conversation keys never start with a zero byte.
 const metaKey = "\x00partition"
 
@@ -80,20 +82,57 @@ func decodeEntry(tn *conversation.Tenant, key schemas.ConversationKey, b []byte)
 	return e, nil
 }
 
-func encodeMeta(clock int64) []byte {
-	return binary.AppendVarint([]byte{changelogVersion}, clock)
+// partitionMeta is a partition's own changelog record: its last
+// watermark and each tenant's clock.
+type partitionMeta struct {
+	watermark int64
+	clocks    map[string]int64
 }
 
-func decodeMeta(b []byte) (int64, error) {
-	if len(b) == 0 || b[0] != changelogVersion {
-		return 0, fmt.Errorf("%w: partition record of unknown version", errBadChangelog)
+func (p *partition) meta() partitionMeta {
+	m := partitionMeta{watermark: p.written, clocks: make(map[string]int64, len(p.clocks))}
+	for tenant, tc := range p.clocks {
+		m.clocks[tenant] = tc.now
+	}
+	return m
+}
+
+// metaVersion is the first byte of the partition record: 1 held one clock
+// for the whole partition, 2 the watermark and a clock per tenant.
+const metaVersion = 2
+
+// encodeMeta writes version, watermark, then each tenant (sorted, so the
+// bytes are stable) and its clock.
+func encodeMeta(m partitionMeta) []byte {
+	b := binary.AppendVarint([]byte{metaVersion}, m.watermark)
+	b = binary.AppendUvarint(b, uint64(len(m.clocks)))
+	for _, tenant := range slices.Sorted(maps.Keys(m.clocks)) {
+		b = binary.AppendUvarint(b, uint64(len(tenant)))
+		b = append(b, tenant...)
+		b = binary.AppendVarint(b, m.clocks[tenant])
+	}
+	return b
+}
+
+// decodeMeta reads either version; a version 1 record gives the
+// watermark only (restore then starts each tenant at its keys' clocks).
+func decodeMeta(b []byte) (partitionMeta, error) {
+	if len(b) == 0 || (b[0] != 1 && b[0] != metaVersion) {
+		return partitionMeta{}, fmt.Errorf("%w: partition record of unknown version", errBadChangelog)
 	}
 	r := newReader(b[1:])
-	clock := r.varint()
-	if !r.ok {
-		return 0, fmt.Errorf("%w: truncated partition record", errBadChangelog)
+	m := partitionMeta{watermark: r.varint(), clocks: map[string]int64{}}
+	if b[0] == metaVersion {
+		n := r.uvarint()
+		for i := uint64(0); i < n && r.ok; i++ {
+			tenant := string(r.bytes(int(r.uvarint())))
+			m.clocks[tenant] = r.varint()
+		}
 	}
-	return clock, nil
+	if !r.ok || len(r.b) != 0 {
+		return partitionMeta{}, fmt.Errorf("%w: truncated partition record", errBadChangelog)
+	}
+	return m, nil
 }
 
 // reader reads varints and bytes; ok turns false at the first problem.

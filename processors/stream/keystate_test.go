@@ -2,6 +2,8 @@ package stream
 
 import (
 	"bytes"
+	"encoding/binary"
+	"reflect"
 	"testing"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
@@ -12,7 +14,7 @@ func sampleEntry(t testing.TB) (*conversation.Tenant, schemas.ConversationKey, [
 	c, p := testCore(), newPartition(0)
 	events := waitingConversation("1")
 	for i := range events {
-		if err := p.applyEvent(c, &collector{}, &events[i], []byte(events[i].Key().String())); err != nil {
+		if err := p.applyEvent(c, &collector{}, &events[i], []byte(events[i].Key().String()), day); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -51,11 +53,12 @@ func FuzzDecodeEntry(f *testing.F) {
 }
 
 func FuzzDecodeMeta(f *testing.F) {
-	f.Add(encodeMeta(day.UnixMilli()))
+	f.Add(encodeMeta(partitionMeta{watermark: day.UnixMilli(), clocks: map[string]int64{"acme": day.UnixMilli() + 5}}))
+	f.Add(binary.AppendVarint([]byte{1}, day.UnixMilli())) // one clock for the whole partition
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if clock, err := decodeMeta(b); err == nil {
-			if got, _ := decodeMeta(encodeMeta(clock)); got != clock {
-				t.Fatalf("clock %d re-decodes as %d", clock, got)
+		if m, err := decodeMeta(b); err == nil {
+			if got, err := decodeMeta(encodeMeta(m)); err != nil || !reflect.DeepEqual(got, m) {
+				t.Fatalf("%+v re-decodes as %+v (%v)", m, got, err)
 			}
 		}
 	})

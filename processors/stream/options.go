@@ -54,6 +54,11 @@ type Options struct {
 	FlushInterval time.Duration // one transaction per interval, default 1 s
 	GaugeInterval time.Duration // default 10 s
 	IdleAdvance   time.Duration // default 1 s
+	// MaxFutureSkew bounds every clock at the wall clock plus this much,
+	// and clamps an event that claims to have occurred further after its
+	// arrival to its arrival time (SPEC 2.2.1; default 5 min, the
+	// configuration's ingest.max_future_skew).
+	MaxFutureSkew time.Duration
 	// SessionTimeout bounds how long a dead instance keeps its partitions
 	// when it does not come back (default 6 s, the brokers' minimum).
 	SessionTimeout time.Duration
@@ -84,6 +89,7 @@ func (o *Options) setDefaults() {
 	def(&o.FlushInterval, time.Second)
 	def(&o.GaugeInterval, 10*time.Second)
 	def(&o.IdleAdvance, time.Second)
+	def(&o.MaxFutureSkew, schemas.DefaultMaxFutureSkew)
 	def(&o.SessionTimeout, 6*time.Second)
 	def(&o.TransactionTimeout, 10*time.Second)
 	if o.ClientID == "" {

@@ -14,12 +14,15 @@ import (
 // event-time clock, its timers and gauges, and what the open transaction
 // must write to the changelog. Used by one goroutine at a time.
 type partition struct {
-	id    int32
-	keys  map[schemas.ConversationKey]*entry
-	clock int64 // event-time watermark, unix ms: max occurred_at seen, or the wall clock when idle
-	// lastRecord is the wall time of the last record, for idle advance.
+	id   int32
+	keys map[schemas.ConversationKey]*entry
+	// clocks are the tenants' event-time clocks, each with its timers.
+	clocks map[string]*tenantClock
+	// idleWall is the wall clock (bounded) the partition last advanced
+	// to while idle: the watermark of a partition without tenants.
+	idleWall int64
+	// lastRecord is the wall time of the partition's last record.
 	lastRecord time.Time
-	timers     timerHeap
 	gauges     map[schemas.Segment]*gaugeSlot
 	// byOperator indexes keys by (tenant, operator) for every operator
 	// their log names, so a presence change re-evaluates those keys.
@@ -33,24 +36,26 @@ type partition struct {
 	// forgotten (a tombstone, unless the key came back).
 	dirty      []*entry
 	gone       map[schemas.ConversationKey]struct{}
-	clockDirty bool
-	written    int64 // clock of the last watermark written
+	clockDirty bool  // a tenant clock moved since the changelog last had them
+	written    int64 // the last watermark written
 	stateBytes int64
 }
 
 type opRef struct{ tenant, operator string }
 
 func newPartition(id int32) *partition {
-	return &partition{id: id, keys: map[schemas.ConversationKey]*entry{}, gauges: map[schemas.Segment]*gaugeSlot{},
+	return &partition{id: id, keys: map[schemas.ConversationKey]*entry{}, clocks: map[string]*tenantClock{},
+		gauges:     map[schemas.Segment]*gaugeSlot{},
 		byOperator: map[opRef]map[*entry]struct{}{}, gone: map[schemas.ConversationKey]struct{}{}}
 }
 
 // errWrongPartition marks an event whose record key is not its conversation key.
 var errWrongPartition = errors.New("record key is not the event's conversation key")
 
-// applyEvent folds one event. An error means the event cannot be applied
-// (the caller dead-letters it); the partition is then unchanged.
-func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey []byte) error {
+// applyEvent folds one event received at wall. An error means the event
+// cannot be applied (the caller dead-letters it); the partition is then
+// unchanged.
+func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey []byte, wall time.Time) error {
 	if e.Kind == schemas.KindOperatorStatus {
 		_, err := c.presence.Apply(e) // also read from the operator-status topic; a copy here is harmless
 		return err
@@ -63,10 +68,14 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 	if err != nil {
 		return err
 	}
+	// A record written before ingest clamped far-future times (or by
+	// another writer) gets the same treatment here (SPEC 2.2.1).
+	e.ClampFuture(c.maxSkew)
+	tc := p.clockOf(key.Tenant)
 	ent := p.keys[key]
 	fresh := ent == nil
 	if fresh {
-		ent = &entry{st: conversation.NewState(key), lastNow: p.clock}
+		ent = &entry{st: conversation.NewState(key), lastNow: tc.now}
 	}
 	var before []conversation.Conversation
 	if !fresh {
@@ -80,10 +89,11 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 		p.keys[key] = ent
 	}
 	p.track(ent, key.Tenant, e.Operator, e.ToOperator)
-	if at := e.OccurredAt.UnixMilli(); at > p.clock {
-		p.clock, p.clockDirty = at, true
+	tc.lastRecord = wall
+	if at := c.bound(e.OccurredAt.UnixMilli()); at > tc.now {
+		tc.now, p.clockDirty = at, true
 	}
-	p.settle(c, out, tn, key, ent, before, max(p.clock, ent.lastNow))
+	p.settle(c, out, tn, key, ent, before, max(tc.now, ent.lastNow))
 	return nil
 }
 
@@ -110,9 +120,7 @@ func (p *partition) reschedule(c *core, tn *conversation.Tenant, ent *entry, con
 	} else if n := len(convs); n > 0 && !convs[n-1].ClosedAt.IsZero() {
 		next = convs[n-1].ClosedAt.UnixMilli() + tn.AutoCloseAfter().Milliseconds() + 1
 	}
-	if next != ent.timer {
-		p.timers.set(ent, next)
-	}
+	p.setTimer(ent.st.Key().Tenant, ent, next)
 }
 
 // markDirty queues ent's changelog write in the open transaction.

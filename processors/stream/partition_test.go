@@ -34,7 +34,9 @@ func (c *collector) on(topic string) []emitted {
 	return out
 }
 
-func testCore() *core { return newCore(defaultPolicies{}, DefaultTopics()) }
+func testCore() *core {
+	return newCore(defaultPolicies{}, DefaultTopics(), schemas.DefaultMaxFutureSkew)
+}
 
 func waitingConversation(customer string) []schemas.Event {
 	k := schemas.ConversationKey{Tenant: "acme", Channel: schemas.WhatsApp, AccountID: "1001", CustomerID: customer}
@@ -54,7 +56,7 @@ func waitingConversation(customer string) []schemas.Event {
 func applyAll(t *testing.T, p *partition, c *core, out emitter, events []schemas.Event) {
 	t.Helper()
 	for i := range events {
-		if err := p.applyEvent(c, out, &events[i], []byte(events[i].Key().String())); err != nil {
+		if err := p.applyEvent(c, out, &events[i], []byte(events[i].Key().String()), day); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +109,7 @@ func TestGaugesCountOpenConversationsPerStatus(t *testing.T) {
 func TestAnEventUnderAnotherKeyIsRefused(t *testing.T) {
 	c, p := testCore(), newPartition(0)
 	e := waitingConversation("1")[0]
-	if err := p.applyEvent(c, &collector{}, &e, []byte("acme|whatsapp|1001|2")); !errors.Is(err, errWrongPartition) {
+	if err := p.applyEvent(c, &collector{}, &e, []byte("acme|whatsapp|1001|2"), day); !errors.Is(err, errWrongPartition) {
 		t.Fatalf("err = %v, want errWrongPartition", err)
 	}
 	if len(p.keys) != 0 {
@@ -134,9 +136,10 @@ func TestTheChangelogRestoresTheSameState(t *testing.T) {
 	c.presence.Apply(&schemas.Event{ID: "s", Kind: schemas.KindOperatorStatus, Tenant: "acme", Operator: "ana",
 		Status: schemas.OperatorAvailable, OccurredAt: schemas.At(day)})
 	q.restored(c, endOfTraffic)
-	if q.clock != p.clock || len(q.keys) != 2 || q.openConversations() != 2 || len(q.recheck) != 2 {
-		t.Fatalf("restored clock %d, %d keys, %d open, %d rechecks; want %d, 2, 2, 2",
-			q.clock, len(q.keys), q.openConversations(), len(q.recheck), p.clock)
+	if q.clockOf("acme").now != p.clockOf("acme").now || q.written != p.written || len(q.keys) != 2 ||
+		q.openConversations() != 2 || len(q.recheck) != 2 {
+		t.Fatalf("restored clock %d, watermark %d, %d keys, %d open, %d rechecks; want %d, %d, 2, 2, 2",
+			q.clockOf("acme").now, q.written, len(q.keys), q.openConversations(), len(q.recheck), p.clockOf("acme").now, p.written)
 	}
 	// Nothing changed, so re-evaluating the restored keys emits nothing.
 	again := &collector{}

@@ -47,7 +47,7 @@ func New(opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics), metrics: m, parts: map[int32]*partition{}}, nil
+	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics, opts.MaxFutureSkew), metrics: m, parts: map[int32]*partition{}}, nil
 }
 
 // Run creates missing topics, fences a predecessor's open transaction

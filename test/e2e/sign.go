@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/ingest"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -45,7 +45,7 @@ func ReadRequests(r io.Reader) ([]schemas.Request, error) {
 type Signer struct {
 	dir  *config.Directory
 	keys []string
-	dec  *ingest.Decoder
+	dec  *decode.Decoder
 }
 
 // NewSigner signs with cfg's secrets and API keys.
@@ -60,7 +60,7 @@ func NewSigner(cfg *config.Config) *Signer {
 		}
 	}
 	dir := cfg.Directory()
-	return &Signer{dir: dir, keys: keys, dec: ingest.NewDecoder(dir, ingest.DecoderOptions{
+	return &Signer{dir: dir, keys: keys, dec: decode.NewDecoder(dir, decode.Options{
 		MaxBodyBytes: cfg.Ingest.MaxBodyBytes, MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: true})}
 }
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/ingest"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 )
 
 // Every recorded request, signed with config.yaml's development secrets,
@@ -28,7 +28,7 @@ func TestSignedRequestsAreAcceptedByTheirTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSigner(cfg)
-	dec := ingest.NewDecoder(cfg.Directory(), ingest.DecoderOptions{MaxBodyBytes: 1 << 20, MaxBatchEvents: 1000, Verify: true})
+	dec := decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: 1 << 20, MaxBatchEvents: 1000, Verify: true})
 	for i, r := range reqs {
 		sr := s.Sign(r)
 		h := http.Header(sr.Headers)

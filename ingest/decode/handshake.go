@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"net/http"
@@ -19,11 +19,11 @@ func (d *Decoder) handshake(ch schemas.Channel, query url.Values) Outcome {
 		if query.Get("hub.mode") == "subscribe" && query.Get("hub.challenge") != "" {
 			return challengeOutcome(query.Get("hub.challenge"))
 		}
-		return errorOutcome(http.StatusForbidden, "bad_verify_token", "not a subscription verification")
+		return ErrorOutcome(http.StatusForbidden, "bad_verify_token", "not a subscription verification")
 	}
 	challenge, ok := normalize.MetaChallenge(query, d.dir.VerifyTokens(ch))
 	if !ok {
-		return errorOutcome(http.StatusForbidden, "bad_verify_token", "verification refused")
+		return ErrorOutcome(http.StatusForbidden, "bad_verify_token", "verification refused")
 	}
 	return challengeOutcome(challenge)
 }
@@ -39,11 +39,11 @@ func challengeOutcome(challenge string) Outcome {
 func (d *Decoder) xCRC(query url.Values) Outcome {
 	token := query.Get("crc_token")
 	if token == "" {
-		return errorOutcome(http.StatusBadRequest, "no_crc_token", "crc_token is required")
+		return ErrorOutcome(http.StatusBadRequest, "no_crc_token", "crc_token is required")
 	}
 	secrets := d.dir.WebhookSecrets(schemas.X)
 	if len(secrets) == 0 {
-		return errorOutcome(http.StatusForbidden, "no_secret", "no X consumer secret is configured")
+		return ErrorOutcome(http.StatusForbidden, "no_secret", "no X consumer secret is configured")
 	}
 	secret := secrets[0].Secret
 	if t := query.Get("tenant"); t != "" {

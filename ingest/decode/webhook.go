@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"crypto/subtle"
@@ -31,17 +31,17 @@ func signatureHeader(ch schemas.Channel) string {
 // conversation stream goes, raw, to the dead letters.
 func (d *Decoder) webhook(ch schemas.Channel, header http.Header, body []byte, receivedAt time.Time) Outcome {
 	if d.tooLarge(body) {
-		return errorOutcome(http.StatusRequestEntityTooLarge, "too_large", "body is larger than the limit")
+		return ErrorOutcome(http.StatusRequestEntityTooLarge, "too_large", "body is larger than the limit")
 	}
 	var signer *config.TenantSecret
 	if d.opts.Verify {
 		sig := headerValue(header, signatureHeader(ch))
 		if sig == "" {
-			return errorOutcome(http.StatusUnauthorized, "no_signature", "missing "+signatureHeader(ch))
+			return ErrorOutcome(http.StatusUnauthorized, "no_signature", "missing "+signatureHeader(ch))
 		}
 		s, ok := d.signer(ch, body, sig)
 		if !ok {
-			return errorOutcome(http.StatusUnauthorized, "bad_signature", "signature does not verify")
+			return ErrorOutcome(http.StatusUnauthorized, "bad_signature", "signature does not verify")
 		}
 		signer = &s
 	}
@@ -59,6 +59,11 @@ func (d *Decoder) webhook(ch schemas.Channel, header http.Header, body []byte, r
 	}
 	o := okOutcome(len(kept), problem != "")
 	o.Events, o.Ignored, o.Tenant = kept, res.Ignored, signerTenant(signer)
+	for i := range kept {
+		if kept[i].ClampFuture(d.opts.MaxFutureSkew) {
+			o.Clamped++
+		}
+	}
 	if problem != "" {
 		o.Reason = reason
 		o.DeadLetter = d.deadLetter(ch, header, body, receivedAt, o.Tenant, problem)

@@ -1,4 +1,4 @@
-package ingest_test
+package decode_test
 
 import (
 	"bytes"
@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/floorwatch/floorwatch/ingest"
+	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -49,6 +50,8 @@ func decodeScenarios(t *testing.T) []struct {
 	wa, waGlobex, waUnknown := body(t, "whatsapp.json"), body(t, "whatsapp_globex.json"), body(t, "whatsapp_unknown.json")
 	ms, msGlobex, ig, x := body(t, "messenger.json"), body(t, "messenger_globex.json"), body(t, "instagram.json"), body(t, "x.json")
 	events, eventsBad, notJSON := body(t, "events.json"), body(t, "events_bad.json"), body(t, "not_json.txt")
+	eventsConv, eventsFuture, eventsSup := body(t, "events_conversations.json"), body(t, "events_future.json"), body(t, "events_supervisor.json")
+	waFuture := body(t, "whatsapp_future.json")
 	const metaHdr, xHdr = "X-Hub-Signature-256", "X-Twitter-Webhooks-Signature"
 	return []struct {
 		name   string
@@ -79,8 +82,14 @@ func decodeScenarios(t *testing.T) []struct {
 		{"a_get_on_events_is_not_allowed", true, get("/v1/events", "")},
 		{"a_body_over_the_limit_is_too_large", true, post("/webhooks/whatsapp", bytes.Repeat([]byte("x"), 5000))},
 		{"without_verification_an_unsigned_body_is_published", false, post("/webhooks/whatsapp", wa)},
-		{"without_verification_events_take_the_tenant_header", false, post("/v1/events", events, "X-Floorwatch-Tenant", "globex")},
-		{"without_verification_events_default_to_tenant_default", false, post("/v1/events", events)},
+		{"whatsapp_from_the_far_future_is_clamped_to_its_arrival", true, post("/webhooks/whatsapp", waFuture, metaHdr, metaSig(acmeWASecret, waFuture))},
+		{"platform_events_of_another_tenants_account_are_refused", true, post("/v1/events", events, "Authorization", "Bearer globex-key")},
+		{"platform_events_beyond_the_future_skew_are_refused", true, post("/v1/events", eventsFuture, "Authorization", "Bearer acme-key")},
+		{"platform_events_posing_as_supervisor_actions_are_refused", true, post("/v1/events", eventsSup, "Authorization", "Bearer acme-key")},
+		{"without_verification_events_take_the_tenant_of_a_known_key", false, post("/v1/events", events, "Authorization", "Bearer acme-key")},
+		{"without_verification_events_without_a_key_take_their_accounts_tenant", false, post("/v1/events", eventsConv)},
+		{"without_verification_an_operator_status_without_a_key_is_refused_among_tenants", false, post("/v1/events", events)},
+		{"without_verification_a_foreign_account_under_a_known_key_is_refused", false, post("/v1/events", events, "Authorization", "Bearer globex-key")},
 	}
 }
 
@@ -100,7 +109,7 @@ type goldenOutcome struct {
 }
 
 func TestDecodeMatchesGoldenOutcomes(t *testing.T) {
-	decoders := map[bool]*ingest.Decoder{true: newDecoder(t, true), false: newDecoder(t, false)}
+	decoders := map[bool]*decode.Decoder{true: newDecoder(t, true), false: newDecoder(t, false)}
 	for _, sc := range decodeScenarios(t) {
 		t.Run(sc.name, func(t *testing.T) {
 			q, err := url.ParseQuery(sc.req.query)
@@ -125,7 +134,7 @@ func TestDecodeMatchesGoldenOutcomes(t *testing.T) {
 
 // checkInvariants holds for every outcome: only a 200 carries records, a
 // dead letter never keeps credentials, every event has a tenant.
-func checkInvariants(t *testing.T, o ingest.Outcome) {
+func checkInvariants(t *testing.T, o decode.Outcome) {
 	t.Helper()
 	if o.Status != http.StatusOK && (len(o.Events) > 0 || o.DeadLetter != nil) {
 		t.Errorf("status %d carries %d events and dead letter %v", o.Status, len(o.Events), o.DeadLetter != nil)
@@ -161,5 +170,27 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("outcome differs from %s (go test -update rewrites it):\n got: %s\nwant: %s", path, got, want)
+	}
+}
+
+func TestWithoutVerificationAKeylessOperatorStatusGoesToTheOnlyTenant(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "one.yaml")
+	if err := os.WriteFile(path, []byte("tenants:\n  - id: solo\n    accounts: {whatsapp: [\"106540352242922\"]}\n    channels: {whatsapp: {app_secret: s, verify_token: v}}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := decode.NewDecoder(cfg.Directory(), decode.Options{Verify: false})
+	r := post("/v1/events", body(t, "events.json"))
+	o := d.Decode(r.method, r.path, nil, r.header, r.body, receivedAt)
+	if o.Status != http.StatusOK || len(o.Events) != 3 {
+		t.Fatalf("status %d with %d events, want 200 with 3: %s", o.Status, len(o.Events), o.Response)
+	}
+	for _, e := range o.Events {
+		if e.Tenant != "solo" {
+			t.Fatalf("event %s went to tenant %q, want the only tenant solo", e.ID, e.Tenant)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"encoding/json"
@@ -18,9 +18,9 @@ type errorBody struct {
 	Field string `json:"field,omitempty"`
 }
 
-// errorOutcome answers status with {"error": msg}; reason is the short
+// ErrorOutcome answers status with {"error": msg}; reason is the short
 // code for metrics and logs.
-func errorOutcome(status int, reason, msg string) Outcome {
+func ErrorOutcome(status int, reason, msg string) Outcome {
 	return Outcome{Status: status, ContentType: contentJSON, Response: jsonBody(errorBody{Error: msg}), Reason: reason}
 }
 

@@ -1,11 +1,11 @@
-package ingest_test
+package decode_test
 
 import (
 	"net/http"
 	"net/url"
 	"testing"
 
-	"github.com/floorwatch/floorwatch/ingest"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 )
 
 // FuzzDecode feeds arbitrary requests to a verifying and a non-verifying
@@ -23,7 +23,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, path, query, sig string, b []byte) {
 		q, _ := url.ParseQuery(query)
 		h := http.Header{"X-Hub-Signature-256": {sig}, "X-Twitter-Webhooks-Signature": {sig}, "Authorization": {"Bearer " + sig}}
-		for _, d := range []*ingest.Decoder{verifying, open} {
+		for _, d := range []*decode.Decoder{verifying, open} {
 			o := d.Decode(method, path, q, h, b, receivedAt)
 			if !allowed[o.Status] {
 				t.Fatalf("%s %s: status %d is not one ingest answers", method, path, o.Status)

@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"net/http"
@@ -20,18 +20,24 @@ const (
 // WebhookRoute returns the route of ch's webhooks, "/webhooks/<channel>".
 func WebhookRoute(ch schemas.Channel) string { return "/webhooks/" + string(ch) }
 
-// DecoderOptions are the limits and checks of a Decoder.
-type DecoderOptions struct {
+// Options are the limits and checks of a Decoder.
+type Options struct {
 	// MaxBodyBytes is the largest body accepted; larger ones get 413.
 	// Zero means no limit.
 	MaxBodyBytes int64
 	// MaxBatchEvents bounds the events of one POST /v1/events body.
 	MaxBatchEvents int
 	// Verify checks webhook signatures, verify tokens and API keys. False
-	// (replay --no-verify) skips them: every body is taken as signed, and
-	// /v1/events takes its tenant from the X-Floorwatch-Tenant header, or
-	// "default".
+	// (replay --no-verify) skips them: every body is taken as signed, and a
+	// /v1/events event belongs to the tenant of the request's API key when
+	// it is a known one, else to the tenant that owns its account, else to
+	// the only tenant (several: 400).
 	Verify bool
+	// MaxFutureSkew is how far after the request's arrival an event may
+	// claim to have occurred (SPEC 2.2.1): a platform event beyond it is
+	// refused, a webhook event is clamped to the arrival time. Default
+	// schemas.DefaultMaxFutureSkew.
+	MaxFutureSkew time.Duration
 }
 
 // Decoder turns one HTTP request into an Outcome: what to answer and what
@@ -39,14 +45,17 @@ type DecoderOptions struct {
 // share it and any number of goroutines may call Decode at once.
 type Decoder struct {
 	dir  *config.Directory
-	opts DecoderOptions
+	opts Options
 	// ownSecret[ch][tenant] is true when tenant signs ch's webhooks with a
 	// secret of its own (not shared with other tenants).
 	ownSecret map[schemas.Channel]map[string]bool
 }
 
 // NewDecoder returns a Decoder that looks tenants and credentials up in dir.
-func NewDecoder(dir *config.Directory, opts DecoderOptions) *Decoder {
+func NewDecoder(dir *config.Directory, opts Options) *Decoder {
+	if opts.MaxFutureSkew <= 0 {
+		opts.MaxFutureSkew = schemas.DefaultMaxFutureSkew
+	}
 	d := &Decoder{dir: dir, opts: opts, ownSecret: map[schemas.Channel]map[string]bool{}}
 	for _, ch := range schemas.Channels {
 		own := map[string]bool{}
@@ -77,6 +86,9 @@ type Outcome struct {
 	DeadLetter *schemas.DeadLetter
 	// Ignored lists the items of a webhook body that produced no event.
 	Ignored []normalize.Ignored
+	// Clamped counts the webhook events kept at the arrival time because
+	// they claimed a time beyond the allowed skew (SPEC 2.2.1).
+	Clamped int
 	// Reason is a short, fixed code for metrics and logs ("" on success),
 	// e.g. "bad_signature", "unparseable", "unknown_account".
 	Reason string
@@ -99,7 +111,7 @@ func (d *Decoder) Decode(method, path string, query url.Values, header http.Head
 	}
 	ch, ok := webhookChannel(path)
 	if !ok {
-		o := errorOutcome(http.StatusNotFound, "not_found", "no such route")
+		o := ErrorOutcome(http.StatusNotFound, "not_found", "no such route")
 		o.Route = RouteUnknown
 		return o
 	}
@@ -137,10 +149,14 @@ func webhookChannel(path string) (schemas.Channel, bool) {
 }
 
 func notAllowed(route, allow string) Outcome {
-	o := errorOutcome(http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed; use "+allow)
+	o := ErrorOutcome(http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed; use "+allow)
 	o.Route, o.Allow = route, allow
 	return o
 }
+
+// MaxBodyBytes is the largest body the Decoder accepts (0: no limit); a
+// server stops reading a body beyond it.
+func (d *Decoder) MaxBodyBytes() int64 { return d.opts.MaxBodyBytes }
 
 func (d *Decoder) tooLarge(body []byte) bool {
 	return d.opts.MaxBodyBytes > 0 && int64(len(body)) > d.opts.MaxBodyBytes

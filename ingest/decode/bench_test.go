@@ -1,4 +1,4 @@
-package ingest_test
+package decode_test
 
 import (
 	"net/http"
