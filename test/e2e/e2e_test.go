@@ -190,8 +190,19 @@ func startAll(ctx context.Context, t *testing.T, bin string, env []string, prefi
 		}
 		close(p.lines)
 	}()
-	go func() { err := cmd.Wait(); pw.Close(); p.done <- err }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	exited := make(chan struct{})
+	go func() { err := cmd.Wait(); pw.Close(); close(exited); p.done <- err }()
+	// A test that fails midway still stops floorwatch in its own order
+	// (SIGTERM) before killing it: a client killed in the middle of an
+	// INSERT can take the local ClickHouse engine down with it.
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	})
 	return p
 }
 
