@@ -74,6 +74,18 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 			compare(ctx, t, bin, env, signedFile, from, to, by)
 		}
 	}
+	// The same day recorded without credentials, as a platform's export
+	// would hold it: replay --no-verify finds each event's tenant (key,
+	// account, only tenant) and so applies acme's business hours and
+	// thresholds exactly as the signed pipeline did.
+	for _, by := range []string{"tenant", "tenant,team,operator"} {
+		args := []string{"--config", rootConfig, "--from", schemas.At(from).String(), "--to", "2026-11-19T00:00:00Z", "--by", by}
+		signed := runTool(ctx, t, bin, env, append([]string{"replay", "--requests", signedFile}, args...)...)
+		unsigned := runTool(ctx, t, bin, env, append([]string{"replay", "--no-verify", "--requests", "testdata/requests.jsonl"}, args...)...)
+		if !bytes.Equal(signed, unsigned) {
+			t.Errorf("--by %s: replay --no-verify of the unsigned day differs from the signed one:\n%s", by, lineDiff(string(signed), string(unsigned)))
+		}
+	}
 	all.stop(t)
 	t.Logf("end to end in %s", time.Since(start).Round(time.Millisecond))
 }
