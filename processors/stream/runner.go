@@ -136,7 +136,7 @@ func (r *Runner) clientOpts() []kgo.Opt {
 		kgo.SeedBrokers(o.Brokers...), kgo.ClientID(o.ClientID),
 		kgo.ConsumerGroup(o.Group), kgo.ConsumeTopics(o.Topics.Events), kgo.InstanceID(o.InstanceID),
 		kgo.SessionTimeout(o.SessionTimeout), kgo.RebalanceTimeout(2 * time.Minute),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.RequireStableFetchOffsets(),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.BlockRebalanceOnPoll(),
 		kgo.OnPartitionsAssigned(r.assigned), kgo.OnPartitionsRevoked(r.revoked), kgo.OnPartitionsLost(r.revoked),
 		kgo.RecordPartitioner(partitioner{state: o.Topics.State, byKey: kgo.StickyKeyPartitioner(nil)}),
