@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,17 +49,26 @@ func load(data []byte, path string, getenv func(string) string) (*Config, error)
 	return c, nil
 }
 
-// merge returns the file's settings with environment overrides applied by
-// viper. Viper folds keys to lower case, so the tenants section, whose
-// team names are data, is taken from a case-preserving parse of the file.
+// merge is the one path from bytes to settings:
+//
+//  1. the file is parsed once, by yaml.v3, keys as written;
+//  2. viper takes that tree without the tenants section and applies the
+//     FLOORWATCH_* overrides on top (the merge the design gives viper);
+//  3. the tenants section is put back as written.
+//
+// The tenants section bypasses viper because viper folds every key to
+// lower case, and under tenants keys are data (team names such as
+// "Sales-EU" in `teams:`), while no environment variable overrides a
+// tenant. fromEnv maps each overridden key to its variable, for messages.
 func merge(data []byte, getenv func(string) string) (map[string]any, map[string]string, error) {
-	var raw map[string]any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
+	var file map[string]any
+	if err := yaml.Unmarshal(data, &file); err != nil {
 		return nil, nil, err
 	}
+	tenants, hasTenants := file["tenants"]
+	delete(file, "tenants")
 	v := viper.New()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+	if err := v.MergeConfigMap(file); err != nil {
 		return nil, nil, err
 	}
 	fromEnv := map[string]string{}
@@ -73,8 +81,8 @@ func merge(data []byte, getenv func(string) string) (map[string]any, map[string]
 		}
 	}
 	settings := v.AllSettings()
-	if t, ok := raw["tenants"]; ok {
-		settings["tenants"] = t
+	if hasTenants {
+		settings["tenants"] = tenants
 	}
 	for _, leaf := range overridden {
 		dropSiblings(settings, leaf, fromEnv)
