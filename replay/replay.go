@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -43,6 +44,9 @@ type Stats struct {
 	Used    int // events that changed a conversation or presence
 	Ignored int // duplicates and events that carry nothing for the state
 	After   int // events at or after --to, left out
+	// NotApplied counts supervisor actions that named no conversation open
+	// at their time (the processors dead-letter them).
+	NotApplied int
 }
 
 // Run reads requests from r, decodes each exactly as ingest would (the
@@ -98,6 +102,9 @@ func (st *Stats) Summary() string {
 		st.Requests, st.Accepted, total(st.DeadLettered), counts(st.DeadLettered), total(st.Refused), counts(st.Refused))
 	fmt.Fprintf(&b, "%d events (%d clamped to their arrival): %d used, %d ignored, %d at or after --to",
 		st.Events, st.Clamped, st.Used, st.Ignored, st.After)
+	if st.NotApplied > 0 {
+		fmt.Fprintf(&b, ", %d supervisor actions not applicable", st.NotApplied)
+	}
 	return b.String()
 }
 
@@ -160,6 +167,10 @@ func (p *pipeline) add(e *schemas.Event, st *Stats) error {
 		used, err = p.presence.Apply(e)
 	} else {
 		used, err = p.addToState(e)
+	}
+	if errors.Is(err, conversation.ErrNotApplicable) {
+		st.NotApplied++
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("event %s: %w", e.ID, err)

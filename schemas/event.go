@@ -118,7 +118,21 @@ type Event struct {
 	Operator        string `json:"operator,omitempty"`
 	ToTeam          string `json:"to_team,omitempty"`
 	ToOperator      string `json:"to_operator,omitempty"`
+
+	// Supervisor actions (SPEC 2.2, 4.1): a transfer or recovery taken
+	// through the supervisor API has Source SourceSupervisor, the
+	// supervisor's name in By, and the conversation acted on in
+	// ConversationID; it applies to that conversation only, while open.
+	Source         string `json:"source,omitempty"`
+	By             string `json:"by,omitempty"`
+	ConversationID string `json:"conversation_id,omitempty"`
 }
+
+// SourceSupervisor marks an event written by the supervisor API.
+const SourceSupervisor = "supervisor"
+
+// FromSupervisor reports whether e is a supervisor's action.
+func (e *Event) FromSupervisor() bool { return e.Source == SourceSupervisor }
 
 // ClampFuture applies SPEC 2.2.1 to an event: one that claims to have
 // occurred more than maxSkew after its arrival is kept at its arrival time,

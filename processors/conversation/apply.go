@@ -1,11 +1,19 @@
 package conversation
 
+import "github.com/floorwatch/floorwatch/schemas"
+
 // folder folds one key's sorted log into its conversations.
 type folder struct {
 	tn     *Tenant
 	pr     *Presence
+	key    schemas.ConversationKey
 	window int64 // support window of the key's channel, ms; 0 = none
 	runs   []*run
+	// targets maps a supervisor action's record hash to the hash of the
+	// conversation id it names; skipped collects the actions that named
+	// no open conversation of the key when they occurred.
+	targets map[uint64]uint64
+	skipped []uint64
 }
 
 // cur returns the open conversation, or nil.
@@ -23,6 +31,12 @@ func (f *folder) step(i int, rec record) {
 		f.advance(r, rec.at)
 	}
 	r := f.cur()
+	if rec.kind().supervisor() && (r == nil || hashID(conversationID(f.key, r.openedAt, r.openH)) != f.targets[rec.h]) {
+		// A supervisor acted on one conversation: never on a newer one of
+		// the same customer, never after it closed.
+		f.skipped = append(f.skipped, rec.h)
+		return
+	}
 	if r == nil {
 		if rec.kind() == kClosed {
 			return // nothing open to close
@@ -67,6 +81,17 @@ func (f *folder) apply(r *run, rec record) {
 	case kRecovered:
 		r.enterSupport(at)
 		r.recoveredAt = at
+		r.move(rec.a, rec.b, at)
+	case kSupTransferred:
+		// A supervisor's transfer counts as a transfer, never as attention.
+		r.enterSupport(at)
+		r.transfers = append(r.transfers, at)
+		r.move(rec.a, rec.b, at)
+	case kSupRecovered:
+		// So does a supervisor's recovery; it restarts the threshold.
+		r.enterSupport(at)
+		r.recoveredAt = at
+		r.transfers = append(r.transfers, at)
 		r.move(rec.a, rec.b, at)
 	case kClosed:
 		if rec.a != 0 {

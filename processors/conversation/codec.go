@@ -9,8 +9,9 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// stateCodecVersion is the first byte of an encoded State.
-const stateCodecVersion = 1
+// stateCodecVersion is the first byte of an encoded State: 2 adds the
+// supervisor actions' targets after the records; 1 is still read.
+const stateCodecVersion = 2
 
 // AppendBinary appends the encoding of s's log and horizon to b: the
 // processors' changelog value. Names travel as strings (interned ids are
@@ -18,7 +19,8 @@ const stateCodecVersion = 1
 // changelog record's key. Layout:
 //
 //	version byte, floor varint, names uvarint + (len uvarint, bytes)...,
-//	records uvarint + (at delta varint, h 8 bytes, a uvarint, b uvarint)...
+//	records uvarint + (at delta varint, h 8 bytes, a uvarint, b uvarint)...,
+//	targets uvarint + (record h 8 bytes, conversation id hash 8 bytes)...
 func (s *State) AppendBinary(tn *Tenant, b []byte) []byte {
 	local := map[uint32]uint64{0: 0}
 	var names []string
@@ -51,6 +53,13 @@ func (s *State) AppendBinary(tn *Tenant, b []byte) []byte {
 		b = binary.AppendUvarint(b, local[r.a])
 		b = binary.AppendUvarint(b, local[r.b])
 	}
+	b = binary.AppendUvarint(b, uint64(len(s.targets)))
+	for _, r := range s.log { // log order: the bytes are stable
+		if t, ok := s.targets[r.h]; ok {
+			b = binary.BigEndian.AppendUint64(b, r.h)
+			b = binary.BigEndian.AppendUint64(b, t)
+		}
+	}
 	return b
 }
 
@@ -61,8 +70,9 @@ var errCorrupt = errors.New("corrupt conversation state")
 // interning its names in tn.
 func DecodeState(tn *Tenant, key schemas.ConversationKey, b []byte) (*State, error) {
 	d := decoder{b: b}
-	if v := d.byte(); v != stateCodecVersion {
-		return nil, fmt.Errorf("%w: version %d, this build reads %d", errCorrupt, v, stateCodecVersion)
+	v := d.byte()
+	if v != 1 && v != stateCodecVersion {
+		return nil, fmt.Errorf("%w: version %d, this build reads 1 and %d", errCorrupt, v, stateCodecVersion)
 	}
 	s := &State{key: key, floor: d.varint()}
 	ids := []uint32{0}
@@ -80,6 +90,9 @@ func DecodeState(tn *Tenant, key schemas.ConversationKey, b []byte) (*State, err
 		r.a, r.b = d.name(ids), d.name(ids)
 		s.log = append(s.log, r)
 	}
+	if v >= 2 {
+		d.targets(s)
+	}
 	if d.err == nil && len(d.b) != 0 {
 		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
 	}
@@ -90,6 +103,22 @@ func DecodeState(tn *Tenant, key schemas.ConversationKey, b []byte) (*State, err
 		return nil, d.err
 	}
 	return s, nil
+}
+
+// targets reads the supervisor actions' targets; each must name a
+// supervisor record of the log.
+func (d *decoder) targets(s *State) {
+	n := d.count()
+	for ; n > 0 && d.err == nil; n-- {
+		h, t := d.uint64(), d.uint64()
+		if d.err == nil && !slices.ContainsFunc(s.log, func(r record) bool { return r.h == h && r.kind().supervisor() }) {
+			d.fail("supervisor action target")
+		}
+		if s.targets == nil {
+			s.targets = map[uint64]uint64{}
+		}
+		s.targets[h] = t
+	}
 }
 
 // decoder reads a byte slice, keeping the first error.

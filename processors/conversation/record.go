@@ -20,14 +20,21 @@ const (
 	kRecovered
 	kReplied
 	kClosed
+	// Supervisor actions (SPEC 2.2): a transfer or recovery that applies to
+	// one named conversation only, and is not an operator action.
+	kSupTransferred
+	kSupRecovered
 )
+
+// supervisor reports whether k is a supervisor's action.
+func (k kind) supervisor() bool { return k == kSupTransferred || k == kSupRecovered }
 
 // record is one event as the fold needs it: 24 bytes. h is the 64-bit
 // hash of the event id with its low byte replaced by the kind; a and b are
 // interned names whose meaning depends on the kind:
 //
 //	routed: team, interaction type     assigned: operator, team
-//	transferred, recovered: to_team, to_operator
+//	transferred, recovered (also a supervisor's): to_team, to_operator
 //	replied: operator                  closed: operator
 type record struct {
 	at   int64 // occurred_at, unix ms
@@ -77,8 +84,14 @@ func encode(tn *Tenant, e *schemas.Event) (record, bool) {
 		k, r.a = kReplied, n.ID(e.Operator)
 	case schemas.KindTransferred:
 		k, r.a, r.b = kTransferred, n.ID(e.ToTeam), n.ID(e.ToOperator)
+		if e.FromSupervisor() {
+			k = kSupTransferred
+		}
 	case schemas.KindRecovered:
 		k, r.a, r.b = kRecovered, n.ID(e.ToTeam), n.ID(e.ToOperator)
+		if e.FromSupervisor() {
+			k = kSupRecovered
+		}
 	case schemas.KindClosed:
 		k, r.a = kClosed, n.ID(e.Operator)
 	default:

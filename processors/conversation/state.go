@@ -15,6 +15,12 @@ import (
 // idle-close horizon ago and compacted away. Callers dead-letter it.
 var ErrTooLate = errors.New("event is older than the conversation state kept for its key")
 
+// ErrNotApplicable is returned for a supervisor's action that names no
+// conversation of the key open when it occurred (closed since, or an
+// older one of the same customer): it is never applied to another one.
+// Callers count and dead-letter it.
+var ErrNotApplicable = errors.New("supervisor action names no conversation open at its time")
+
 // State is the state of one conversation key: the compact log of every
 // event the fold needs, sorted by occurred_at (then kind, then id hash),
 // deduplicated by event id, and bounded by Compact. Conversations are
@@ -25,6 +31,9 @@ type State struct {
 	key   schemas.ConversationKey
 	log   []record
 	floor int64 // events before it were compacted away (unix ms)
+	// targets maps each supervisor action's record hash to the hash of
+	// the conversation id it names; nil while there is none.
+	targets map[uint64]uint64
 }
 
 // NewState returns the empty state of key.
@@ -59,6 +68,41 @@ func (s *State) Add(tn *Tenant, e *schemas.Event) (bool, error) {
 			return false, nil
 		}
 	}
+	if rec.kind().supervisor() {
+		if e.ConversationID == "" {
+			return false, fmt.Errorf("supervisor action %s names no conversation_id", e.ID)
+		}
+		return s.addAction(tn, rec, hashID(e.ConversationID), e)
+	}
+	s.insert(rec)
+	return true, nil
+}
+
+// addAction inserts a supervisor's action and keeps it only if it applies:
+// it names the conversation open at its time.
+func (s *State) addAction(tn *Tenant, rec record, target uint64, e *schemas.Event) (bool, error) {
+	if s.targets == nil {
+		s.targets = map[uint64]uint64{}
+	}
+	s.targets[rec.h] = target
+	s.insert(rec)
+	// Whether it applies depends on the conversations' bounds only
+	// (openings, closes, idle closes), never on presence.
+	f := s.fold(tn, NewPresence(), rec.at)
+	if slices.Contains(f.skipped, rec.h) {
+		i := slices.IndexFunc(s.log, func(r record) bool { return r.h == rec.h })
+		s.log = slices.Delete(s.log, i, i+1)
+		delete(s.targets, rec.h)
+		if len(s.targets) == 0 {
+			s.targets = nil
+		}
+		return false, fmt.Errorf("event %s for conversation %s: %w", e.ID, e.ConversationID, ErrNotApplicable)
+	}
+	return true, nil
+}
+
+// insert puts rec at its place in the sorted log.
+func (s *State) insert(rec record) {
 	i, _ := slices.BinarySearchFunc(s.log, rec, record.compare)
 	if len(s.log) == cap(s.log) {
 		// Grow by a quarter, not double: logs are short and there are
@@ -68,7 +112,6 @@ func (s *State) Add(tn *Tenant, e *schemas.Event) (bool, error) {
 		s.log = grown
 	}
 	s.log = slices.Insert(s.log, i, rec)
-	return true, nil
 }
 
 // Update is the effect of one event: every conversation of the key before
@@ -95,7 +138,7 @@ func (s *State) Apply(tn *Tenant, pr *Presence, e *schemas.Event, now time.Time)
 
 // fold runs the log through the state machine up to clock now.
 func (s *State) fold(tn *Tenant, pr *Presence, now int64) *folder {
-	f := &folder{tn: tn, pr: pr, window: tn.window(s.key.Channel)}
+	f := &folder{tn: tn, pr: pr, key: s.key, window: tn.window(s.key.Channel), targets: s.targets}
 	for i, rec := range s.log {
 		f.step(i, rec)
 	}
@@ -155,7 +198,13 @@ func (s *State) Compact(tn *Tenant, pr *Presence, now time.Time) bool {
 		}
 	}
 	if cut > 0 {
+		for _, r := range s.log[:cut] {
+			delete(s.targets, r.h)
+		}
 		s.log = slices.Clone(s.log[cut:])
+	}
+	if len(s.targets) == 0 {
+		s.targets = nil
 	}
 	return len(s.log) == 0
 }
