@@ -53,12 +53,18 @@ const (
 )
 
 // DurationDelta is an additive change to a set of durations: counts, exact
-// sums and sketch bucket counts. Corrections carry negative values.
+// sums and sketch bucket counts, in calendar and in business time.
+// Corrections carry negative values. Bounds are not additive: they merge
+// by min and max (see durations.go).
 type DurationDelta struct {
-	Count         int64           `json:"count"`
-	SumMs         int64           `json:"sum_ms"`
-	BusinessSumMs int64           `json:"business_sum_ms"`
-	Buckets       map[int32]int64 `json:"buckets,omitempty"` // SketchBucket(calendar ms) → count
+	Count           int64           `json:"count"`
+	SumMs           int64           `json:"sum_ms"`
+	BusinessSumMs   int64           `json:"business_sum_ms"`
+	Buckets         map[int32]int64 `json:"buckets,omitempty"`          // SketchBucket(calendar ms) → count
+	BusinessBuckets map[int32]int64 `json:"business_buckets,omitempty"` // SketchBucket(business ms) → count
+	// Bounds are the smallest and largest durations this delta added
+	// (n > 0); nil when it added none. A retraction leaves them alone.
+	Bounds *DurationBounds `json:"bounds,omitempty"`
 }
 
 // MetricDelta is what changed in one minute (by event time) of one segment.

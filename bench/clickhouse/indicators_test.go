@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,10 +26,17 @@ const viewIndicators = `SELECT count() AS total, countIf(status = 'active') AS a
     countIf(status = 'to_recover') AS to_recover, countIf(status = 'expired') AS expired,
     countIf(attended_at < $__toTime_ms) AS attended,
     countIf(routed_at < $__toTime_ms AND NOT ifNull(attended_at < $__toTime_ms, 0)) AS unattended,
+    countIf(status != 'closed' AND operator != ''
+        AND (last_customer_message_at < $__toTime_ms OR wait_started_at < $__toTime_ms)
+        AND NOT ifNull(first_response_at < $__toTime_ms, 0)) AS pending_first_response,
     countIf(arrayExists(t -> t >= $__fromTime_ms AND t < $__toTime_ms, transfer_times)) AS transferred,
     countIf(closed_at >= $__fromTime_ms AND closed_at < $__toTime_ms) AS closed
 FROM conversations_as_of(from = $__fromTime_ms, to = $__toTime_ms)
-WHERE ('${tenant}' = '__all' OR tenant = '${tenant}') AND ('${channel}' = '__all' OR channel = '${channel}') AND ('${interaction_type}' = '__all' OR interaction_type = '${interaction_type}') AND ('${team}' = '__all' OR team = '${team}') AND ('${operator}' = '__all' OR operator = '${operator}')`
+WHERE ('__all' IN (${tenant:singlequote}) OR tenant IN (${tenant:singlequote}))
+  AND ('__all' IN (${channel:singlequote}) OR channel IN (${channel:singlequote}))
+  AND ('__all' IN (${interaction_type:singlequote}) OR interaction_type IN (${interaction_type:singlequote}))
+  AND ('__all' IN (${team:singlequote}) OR team IN (${team:singlequote}))
+  AND ('__all' IN (${operator:singlequote}) OR operator IN (${operator:singlequote}))`
 
 // reshuffle makes the status history disagree with the conversation rows
 // the way a transfer after the period's end or a recovery would: some
@@ -59,26 +65,27 @@ func TestIndicatorsPanelShowsTheFiguresOfConversationsAsOf(t *testing.T) {
 		{"an instant-long period", "-30h", "-30h"},
 		{"a period after the data", "1h", "2h"},
 	}
-	filters := []map[string]string{
+	filters := []grafana.Vars{
 		{},
-		{"tenant": "t1"},
-		{"channel": "x", "tenant": "t0"},
-		{"team": "team_moved"},
-		{"team": "team3"},
-		{"operator": "op17"},
-		{"interaction_type": "messaging", "channel": "instagram"},
+		{"tenant": {"t1"}},
+		{"channel": {"x"}, "tenant": {"t0"}},
+		{"team": {"team_moved"}},
+		{"team": {"team3"}},
+		{"team": {"team3", "team_moved"}, "channel": {"x", "whatsapp"}},
+		{"operator": {"op17"}},
+		{"interaction_type": {"messaging"}, "channel": {"instagram"}},
 	}
 	ctx := context.Background()
 	for _, p := range periods {
 		from, to := end.Add(duration(t, p.from)), end.Add(duration(t, p.to))
 		for _, f := range filters {
 			t.Run(fmt.Sprintf("%s/%v", p.name, f), func(t *testing.T) {
-				want := figures(ctx, t, conn, grafana.Expand(selectVars(viewIndicators, f), from, to, time.Hour))
-				got := figures(ctx, t, conn, grafana.Expand(selectVars(panel, f), from, to, time.Hour))
+				want := figures(ctx, t, conn, grafana.ExpandVars(viewIndicators, from, to, time.Hour, f))
+				got := figures(ctx, t, conn, grafana.ExpandVars(panel, from, to, time.Hour, f))
 				if !slices.Equal(got, want) {
 					t.Errorf("panel shows %v, conversations_as_of gives %v", got, want)
 				}
-				t.Logf("total, active, queued, to_recover, expired, attended, unattended, transferred, closed: %v", got)
+				t.Logf("total, active, queued, to_recover, expired, attended, unattended, pending_first_response, transferred, closed: %v", got)
 			})
 		}
 	}
@@ -120,14 +127,6 @@ func panelSQL(t *testing.T, title string) string {
 	}
 	t.Fatalf("no panel %q", title)
 	return ""
-}
-
-// selectVars sets the template variables of f; the others stay on "All".
-func selectVars(sql string, f map[string]string) string {
-	for k, v := range f {
-		sql = strings.ReplaceAll(sql, "${"+k+"}", v)
-	}
-	return sql
 }
 
 func figures(ctx context.Context, t *testing.T, conn driver.Conn, sql string) []uint64 {

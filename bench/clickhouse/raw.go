@@ -42,7 +42,7 @@ const rawDurations = `SELECT d.1 AS ended_at, d.2 AS kind, d.3 AS ms FROM (
 
 func percentiles(kind string) string {
 	return `SELECT toStartOfInterval(ended_at, INTERVAL {iv} second) AS time,
-    quantileExactLow(0.5)(ms) AS p50_ms, quantileExactLow(0.9)(ms) AS p90_ms
+    quantileExactLow(0.5)(ms) AS p50_ms, quantileExactLow(0.9)(ms) AS p90_ms, quantileExactLow(0.99)(ms) AS p99_ms
 FROM (` + rawDurations + `) WHERE kind = '` + kind + `' GROUP BY time ORDER BY time`
 }
 
@@ -59,7 +59,7 @@ var rawEquivalents = map[string]string{
     countIf(is_routed AND NOT is_attended) AS unattended, countIf(is_transferred) AS transferred,
     countIf(is_closed AND closed_at >= {from}) AS closed
 FROM (` + rawStatus + `) WHERE NOT (is_closed AND closed_at < {from})`,
-	"Open cases now (latest gauge snapshot)": `SELECT countIf(status = 'bot') AS bot, countIf(status = 'queued') AS queued,
+	"Open cases now (each partition's latest snapshot)": `SELECT countIf(status = 'bot') AS bot, countIf(status = 'queued') AS queued,
     countIf(status = 'active') AS active, 0 AS to_recover, 0 AS expired FROM (` + rawStatus + `)`,
 	"Conversations opened and closed": `SELECT toStartOfInterval(e.1, INTERVAL {iv} second) AS time,
     sum(e.2) AS opened, sum(e.3) AS closed, sum(e.4) AS transfers
@@ -73,16 +73,16 @@ FROM (
 	"Service level (first responses within target)": `SELECT toStartOfInterval(ended_at, INTERVAL {iv} second) AS time,
     countIf(ms <= 60000) / count() AS service_level
 FROM (` + rawDurations + `) WHERE kind = 'first_response' GROUP BY time ORDER BY time`,
-	"First response time p50 / p90 (ms)": percentiles("first_response"),
-	"Reply time p50 / p90 (ms)":          percentiles("reply"),
-	"Resolution time p50 / p90 (ms)":     percentiles("resolution"),
-	"Average times (ms)": `SELECT toStartOfInterval(ended_at, INTERVAL {iv} second) AS time,
+	"First response time p50 / p90 / p99, calendar and business (ms)": percentiles("first_response"),
+	"Reply time p50 / p90 / p99, calendar and business (ms)":          percentiles("reply"),
+	"Resolution time p50 / p90 / p99, calendar and business (ms)":     percentiles("resolution"),
+	"Average times, calendar and business (ms)": `SELECT toStartOfInterval(ended_at, INTERVAL {iv} second) AS time,
     avgIf(ms, kind = 'first_response') AS first_response_avg_ms, avgIf(ms, kind = 'reply') AS reply_avg_ms,
     avgIf(ms, kind = 'resolution') AS resolution_avg_ms
 FROM (` + rawDurations + `) GROUP BY time ORDER BY time`,
-	"Current cases": liveCases("'queued', 'active', 'to_recover', 'expired'"),
-	"Queued cases":  liveCases("'queued'"),
-	"To recover (least window time left first)": liveCases("'to_recover'"),
+	"Current cases (active and assigned, oldest support start first)": liveCases("'active'"),
+	"Queued cases (longest wait first)":                               liveCases("'queued'"),
+	"To recover (least window time left first)":                       liveCases("'to_recover'"),
 }
 
 // rawQuery returns title's raw-events query with its parameters filled.

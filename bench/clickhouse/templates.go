@@ -73,9 +73,19 @@ FROM numbers({C} * 3) WHERE from_ms <= {END}`},
 SELECT conversation_id, 10, ['first_response', 'reply', 'resolution'][k + 1], k, tenant, channel, 'messaging',
     team, operator, ` + ts("end_ms") + `, ms, intDiv(ms, 2), if(k = 0, 60000, 0)
 FROM numbers({C} * 3) WHERE end_ms <= {END}`},
-	{"metrics_minute", `INSERT INTO metrics_minute
+	{"metrics_minute", `INSERT INTO metrics_minute (minute, tenant, channel, interaction_type, team, operator,
+        opened, closed, transfers, first_response_within_target,
+        first_response_count, first_response_sum_ms, first_response_business_sum_ms, first_response_buckets,
+        reply_count, reply_sum_ms, reply_business_sum_ms, reply_buckets,
+        resolution_count, resolution_sum_ms, resolution_business_sum_ms, resolution_buckets,
+        first_response_business_buckets, first_response_min_ms, first_response_max_ms,
+        first_response_business_min_ms, first_response_business_max_ms,
+        reply_business_buckets, reply_min_ms, reply_max_ms, reply_business_min_ms, reply_business_max_ms,
+        resolution_business_buckets, resolution_min_ms, resolution_max_ms,
+        resolution_business_min_ms, resolution_business_max_ms)
 WITH number % {SEG} AS s, intDiv(number, {SEG}) AS m, cityHash64(number) AS h,
-    toInt64(h % 5 = 0) AS n, 1000 + toInt64(h % 600000) AS ms
+    toInt64(h % 5 = 0) AS n, 1000 + toInt64(h % 600000) AS ms, toInt64(h % 7 = 0) AS r,
+    v -> toInt32(ceil(log(v) / log(1.01 / 0.99))) AS bucket, 9223372036854775807 AS none
 SELECT toDateTime(intDiv({START}, 1000) + m * 60, 'UTC'), concat('t', toString(s % 3)),
     ['whatsapp', 'messenger', 'instagram', 'x'][s % 4 + 1], 'messaging', concat('team', toString(intDiv(s, 12) % 8)),
     concat('op', toString(intDiv(s, 12) % 8 * 5 + h % 5)),
@@ -83,7 +93,13 @@ SELECT toDateTime(intDiv({START}, 1000) + m * 60, 'UTC'), concat('t', toString(s
     n, n * ms, n * intDiv(ms, 2), if(n = 1, map(toInt32(ceil(log(ms) / log(1.01 / 0.99))), 1), map()),
     2 * n, 2 * n * ms, n * ms, if(n = 1, map(toInt32(ceil(log(ms) / log(1.01 / 0.99))), 2), map()),
     toInt64(h % 7 = 0), toInt64(h % 7 = 0) * 60 * ms, toInt64(h % 7 = 0) * 30 * ms,
-    if(h % 7 = 0, map(toInt32(ceil(log(60 * ms) / log(1.01 / 0.99))), 1), map())
+    if(h % 7 = 0, map(toInt32(ceil(log(60 * ms) / log(1.01 / 0.99))), 1), map()),
+    if(n = 1, map(bucket(intDiv(ms, 2)), 1), map()), if(n = 1, ms, none), n * ms,
+    if(n = 1, intDiv(ms, 2), none), n * intDiv(ms, 2),
+    if(n = 1, map(bucket(intDiv(ms, 2)), 2), map()), if(n = 1, ms, none), n * ms,
+    if(n = 1, intDiv(ms, 2), none), n * intDiv(ms, 2),
+    if(r = 1, map(bucket(30 * ms), 1), map()), if(r = 1, 60 * ms, none), r * 60 * ms,
+    if(r = 1, 30 * ms, none), r * 30 * ms
 FROM numbers({MINUTES})`},
 	{"gauges", `INSERT INTO gauges (at, partition, tenant, channel, interaction_type, team, operator,
         bot, queued, active, to_recover, expired)

@@ -7,14 +7,27 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 )
 
 // Dashboard is the part of a dashboard JSON file the tests and benchmarks
-// read: its title and panels.
+// read: its title, template variables and panels.
 type Dashboard struct {
-	Title  string  `json:"title"`
+	Title      string `json:"title"`
+	Templating struct {
+		List []Variable `json:"list"`
+	} `json:"templating"`
 	Panels []Panel `json:"panels"`
+}
+
+// Variable is one template variable.
+type Variable struct {
+	Name       string `json:"name"`
+	Multi      bool   `json:"multi"`
+	IncludeAll bool   `json:"includeAll"`
+	AllValue   string `json:"allValue"`
+	Query      string `json:"query"`
 }
 
 // Panel is one panel: its first target's SQL (with the plugin's macros and
@@ -59,9 +72,28 @@ func Load(dir fs.FS) ([]Dashboard, error) {
 	return out, nil
 }
 
+// Vars are the values selected in a dashboard's template variables; a
+// variable absent from Vars (or with no value) is on "All".
+type Vars map[string][]string
+
+// AllValue is every segment variable's custom "All" value. Grafana
+// interpolates a custom all value as is, whatever the format asked for, so
+// it carries its own quotes: ${team:singlequote} reads '__all' on "All"
+// and 'sales','support' with two teams selected, and a panel filters with
+// ('__all' IN (${team:singlequote}) OR team IN (${team:singlequote})).
+const AllValue = "'__all'"
+
 // Expand replaces the grafana-clickhouse-datasource macros and the
 // template variables ("All" selected) the way Grafana sends them.
 func Expand(sql string, from, to time.Time, interval time.Duration) string {
+	return ExpandVars(sql, from, to, interval, nil)
+}
+
+// ExpandVars is Expand with vars selected: ${v:singlequote} becomes the
+// selected values, each single-quoted with ' and \ escaped, joined by
+// commas; ${v} the values joined by commas, as they are. A variable on
+// "All" becomes AllValue in both forms.
+func ExpandVars(sql string, from, to time.Time, interval time.Duration, vars Vars) string {
 	col := `\(([^()]*(?:\([^()]*\))?[^()]*)\)`
 	rules := []struct{ re, with string }{
 		{`\$__timeFilter_ms` + col, fmt.Sprintf("$1 >= fromUnixTimestamp64Milli(%d) AND $1 <= fromUnixTimestamp64Milli(%d)", from.UnixMilli(), to.UnixMilli())},
@@ -73,10 +105,26 @@ func Expand(sql string, from, to time.Time, interval time.Duration) string {
 		{`\$__fromTime`, fmt.Sprintf("toDateTime(%d)", from.Unix())},
 		{`\$__toTime`, fmt.Sprintf("toDateTime(%d)", to.Unix())},
 		{`\$__interval_s`, fmt.Sprint(int(interval.Seconds()))},
-		{`\$\{[a-z_]+\}`, "__all"},
 	}
 	for _, r := range rules {
 		sql = regexp.MustCompile(r.re).ReplaceAllString(sql, r.with)
 	}
-	return sql
+	return variable.ReplaceAllStringFunc(sql, func(m string) string {
+		g := variable.FindStringSubmatch(m)
+		values := vars[g[1]]
+		if len(values) == 0 {
+			return AllValue
+		}
+		if g[2] == "singlequote" {
+			quoted := make([]string, len(values))
+			for i, v := range values {
+				quoted[i] = "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+			}
+			return strings.Join(quoted, ",")
+		}
+		return strings.Join(values, ",")
+	})
 }
+
+// variable matches ${name} and ${name:format}.
+var variable = regexp.MustCompile(`\$\{([a-z_]+)(?::([a-z]+))?\}`)

@@ -20,7 +20,9 @@ type Stats = schemas.ReportStats
 // Report renders the builder's segments. Without dimensions it always has
 // exactly one segment, with an empty key.
 func (b *Builder) Report(from, to time.Time) Report {
-	r := Report{From: schemas.At(from), To: schemas.At(to), By: []string{}, Segments: []ReportSegment{}}
+	// Replay reads every request: its figures are final up to To.
+	r := Report{From: schemas.At(from), To: schemas.At(to), CompleteUntil: schemas.At(to), By: []string{},
+		Segments: []ReportSegment{}}
 	for _, d := range b.dims {
 		r.By = append(r.By, string(d))
 	}
@@ -57,13 +59,18 @@ func (d *Durations) Stats() Stats {
 		return s
 	}
 	avg := float64(d.SumMs) / float64(d.Count)
-	s.AvgMs = &avg
-	s.P50Ms, s.P90Ms, s.P99Ms = d.percentile(0.5), d.percentile(0.9), d.percentile(0.99)
+	bavg := float64(d.BusinessSumMs) / float64(d.Count)
+	s.AvgMs, s.BusinessAvgMs = &avg, &bavg
+	s.P50Ms, s.P90Ms, s.P99Ms = percentile(&d.Sketch, 0.5), percentile(&d.Sketch, 0.9), percentile(&d.Sketch, 0.99)
+	s.BusinessP50Ms, s.BusinessP90Ms, s.BusinessP99Ms = percentile(&d.BusinessSketch, 0.5),
+		percentile(&d.BusinessSketch, 0.9), percentile(&d.BusinessSketch, 0.99)
 	return s
 }
 
-func (d *Durations) percentile(q float64) *int64 {
-	v, ok := d.Sketch.Quantile(q)
+// percentile is the sketch's q-quantile rounded half away from zero to
+// whole milliseconds (the report queries' floor(v + 0.5)), nil when empty.
+func percentile(s *Sketch, q float64) *int64 {
+	v, ok := s.Quantile(q)
 	if !ok {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // exactQuantile is the nearest-rank quantile of sorted values.
@@ -46,7 +48,7 @@ func TestSketchQuantilesAreWithinTwoPercent(t *testing.T) {
 		sorted := slices.Sorted(slices.Values(values))
 		for _, q := range []float64{0.01, 0.25, 0.5, 0.9, 0.99, 0.999, 1} {
 			want := exactQuantile(sorted, q)
-			got := *d.percentile(q)
+			got := *percentile(&d.Sketch, q)
 			if math.Abs(float64(got-want)) > 0.02*float64(want) {
 				t.Errorf("%s: p%v = %d, exact %d: beyond 2%%", name, q*100, got, want)
 			}
@@ -66,7 +68,7 @@ func TestSketchesMergeAndRetractByAddingBuckets(t *testing.T) {
 		}
 	}
 	left.Merge(&right)
-	if *left.percentile(0.9) != *whole.percentile(0.9) || left.Count != whole.Count {
+	if *percentile(&left.Sketch, 0.9) != *percentile(&whole.Sketch, 0.9) || left.Count != whole.Count {
 		t.Error("merging two halves does not give the whole")
 	}
 	var viaDelta Durations
@@ -75,7 +77,102 @@ func TestSketchesMergeAndRetractByAddingBuckets(t *testing.T) {
 		viaDelta.Add(v, 0, 1)
 		viaDelta.Add(v, 0, -1) // a correction retracts what it added
 	}
-	if viaDelta.Count != whole.Count || *viaDelta.percentile(0.5) != *whole.percentile(0.5) || len(viaDelta.Sketch.buckets) != len(whole.Sketch.buckets) {
+	if viaDelta.Count != whole.Count || *percentile(&viaDelta.Sketch, 0.5) != *percentile(&whole.Sketch, 0.5) || len(viaDelta.Sketch.buckets) != len(whole.Sketch.buckets) {
 		t.Error("a delta round trip with retractions does not give the original")
+	}
+}
+
+func TestOneDurationReadsExactlyItself(t *testing.T) {
+	for _, ms := range []int64{0, 1, 7, 180_000, 600_000, 7 * 24 * 3_600_000} {
+		var d Durations
+		d.Add(ms, ms/2, 1)
+		st := d.Stats()
+		for name, got := range map[string]*int64{"p50": st.P50Ms, "p90": st.P90Ms, "p99": st.P99Ms} {
+			if *got != ms {
+				t.Errorf("%d ms: %s reads %d", ms, name, *got)
+			}
+		}
+		for name, got := range map[string]*int64{"p50": st.BusinessP50Ms, "p90": st.BusinessP90Ms, "p99": st.BusinessP99Ms} {
+			if *got != ms/2 {
+				t.Errorf("%d ms business: %s reads %d, want %d", ms, name, *got, ms/2)
+			}
+		}
+	}
+}
+
+func TestPercentilesNeverLieOutsideTheSmallestAndLargestDuration(t *testing.T) {
+	for name, values := range datasets() {
+		// Narrow sets too: three values, all in one bucket or two.
+		for _, set := range [][]int64{values, values[:3], values[len(values)-2:]} {
+			var d Durations
+			for _, v := range set {
+				d.Add(v, v/3, 1)
+			}
+			lo, hi := slices.Min(set), slices.Max(set)
+			for _, q := range []float64{0.01, 0.5, 0.9, 0.99, 1} {
+				if got := *percentile(&d.Sketch, q); got < lo || got > hi {
+					t.Errorf("%s (%d values): p%v = %d outside [%d, %d]", name, len(set), q*100, got, lo, hi)
+				}
+				if got := *percentile(&d.BusinessSketch, q); got < lo/3 || got > hi/3 {
+					t.Errorf("%s (%d values): business p%v = %d outside [%d, %d]", name, len(set), q*100, got, lo/3, hi/3)
+				}
+			}
+		}
+	}
+}
+
+func TestBoundsMergeAndSurviveADeltaRoundTrip(t *testing.T) {
+	// Four values of one bucket, which reads 603 435 ms: every percentile
+	// is clamped to the largest value.
+	var left, right, whole Durations
+	for i, v := range []int64{600_000, 600_500, 600_200, 600_100} {
+		whole.Add(v, v, 1)
+		if i%2 == 0 {
+			left.Add(v, v, 1)
+		} else {
+			right.Add(v, v, 1)
+		}
+	}
+	left.Merge(&right)
+	var viaDelta Durations
+	viaDelta.AddDelta(whole.Delta())
+	for name, d := range map[string]*Durations{"merged": &left, "via a delta": &viaDelta} {
+		if lo, hi, _ := d.Sketch.Bounds(); lo != 600_000 || hi != 600_500 {
+			t.Errorf("%s: bounds [%d, %d], want [600000, 600500]", name, lo, hi)
+		}
+		if lo, hi, _ := d.BusinessSketch.Bounds(); lo != 600_000 || hi != 600_500 {
+			t.Errorf("%s: business bounds [%d, %d], want [600000, 600500]", name, lo, hi)
+		}
+		if p := *percentile(&d.Sketch, 0.5); p != 600_500 {
+			t.Errorf("%s: p50 %d, want 600500 (the bucket's value clamped to the largest)", name, p)
+		}
+	}
+}
+
+// A retraction cannot narrow the bounds (the next smallest value is not
+// known), so they may be wider than the set afterwards; the clamp to
+// wider bounds still never moves a value away from the exact one.
+func TestARetractionNeverNarrowsTheBounds(t *testing.T) {
+	var d Durations
+	d.Add(100_000, 100_000, 1)
+	d.Add(900_000, 900_000, 1)
+	d.Add(900_000, 900_000, -1) // a late event corrected it away
+	if lo, hi, _ := d.Sketch.Bounds(); lo != 100_000 || hi != 900_000 {
+		t.Errorf("bounds [%d, %d] after a retraction, want the wider [100000, 900000]", lo, hi)
+	}
+	p := *percentile(&d.Sketch, 0.99)
+	if math.Abs(float64(p-100_000)) > 0.01*100_000 {
+		t.Errorf("p99 of the one remaining 100000 ms is %d: beyond 1%%", p)
+	}
+}
+
+func TestADeltaWithoutBoundsNeverClamps(t *testing.T) {
+	// A record written before deltas carried bounds: the buckets of one
+	// 600 000 ms duration and nothing else.
+	var d Durations
+	d.AddDelta(schemas.DurationDelta{Count: 1, SumMs: 600_000, Buckets: map[int32]int64{schemas.SketchBucket(600_000): 1}})
+	want := int64(math.Round(schemas.SketchValue(schemas.SketchBucket(600_000))))
+	if got := *percentile(&d.Sketch, 0.5); got != want || got == 600_000 {
+		t.Errorf("p50 %d, want the unclamped sketch value %d", got, want)
 	}
 }

@@ -76,27 +76,15 @@ func (s sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int64
 	default:
 		return
 	}
-	addDelta(dd, d.Ms, d.BusinessMs, n)
-}
-
-func addDelta(dd *schemas.DurationDelta, ms, bms, n int64) {
-	dd.Count += n
-	dd.SumMs += n * ms
-	dd.BusinessSumMs += n * bms
-	if dd.Buckets == nil {
-		dd.Buckets = map[int32]int64{}
-	}
-	b := schemas.SketchBucket(ms)
-	dd.Buckets[b] += n
-	if dd.Buckets[b] == 0 {
-		delete(dd.Buckets, b)
-	}
+	dd.Add(d.Ms, d.BusinessMs, n)
 }
 
 // MetricDeltas returns what changed between the figures of before and
 // after, one record per (minute, segment) that changed, sorted by minute
 // then segment. A late event yields negative figures for what
 // disappeared and positive ones for what appeared, each in its own minute.
+// A record's duration bounds are those of the durations after holds in
+// its cell (schemas.DurationDelta.Add): what disappeared cannot narrow them.
 func MetricDeltas(before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
 	s := sums{}
 	s.add(before, -1, targets)
@@ -119,11 +107,7 @@ func MetricDeltas(before, after []conversation.Conversation, targets Targets) []
 
 func isZero(d *schemas.MetricDelta) bool {
 	return d.Opened == 0 && d.Closed == 0 && d.Transfers == 0 && d.FirstResponseWithinTarget == 0 &&
-		zeroDuration(&d.FirstResponse) && zeroDuration(&d.Reply) && zeroDuration(&d.Resolution)
-}
-
-func zeroDuration(d *schemas.DurationDelta) bool {
-	return d.Count == 0 && d.SumMs == 0 && d.BusinessSumMs == 0 && len(d.Buckets) == 0
+		d.FirstResponse.IsZero() && d.Reply.IsZero() && d.Resolution.IsZero()
 }
 
 // normalize drops empty bucket maps so equal deltas encode equally.
@@ -131,6 +115,9 @@ func normalize(d *schemas.MetricDelta) {
 	for _, dd := range []*schemas.DurationDelta{&d.FirstResponse, &d.Reply, &d.Resolution} {
 		if len(dd.Buckets) == 0 {
 			dd.Buckets = nil
+		}
+		if len(dd.BusinessBuckets) == 0 {
+			dd.BusinessBuckets = nil
 		}
 	}
 }

@@ -120,7 +120,58 @@ func TestDeltasSumToTheIndicators(t *testing.T) {
 	}
 }
 
+// sameDurations compares sums, both sketches and the report's figures,
+// percentiles included: in a fold without late events the deltas' bounds
+// are the set's exact extremes, so the clamped percentiles agree too.
 func sameDurations(a, b *indicators.Durations) bool {
 	return a.Count == b.Count && a.SumMs == b.SumMs && a.BusinessSumMs == b.BusinessSumMs &&
-		reflect.DeepEqual(a.Sketch.Buckets(), b.Sketch.Buckets())
+		reflect.DeepEqual(a.Sketch.Buckets(), b.Sketch.Buckets()) &&
+		reflect.DeepEqual(a.BusinessSketch.Buckets(), b.BusinessSketch.Buckets()) &&
+		reflect.DeepEqual(a.Stats(), b.Stats())
+}
+
+// In any arrival order, late events and duplicates included, the bounds
+// the deltas of a cell carry hold every duration that cell finally has:
+// a retraction never narrows them below a duration still counted.
+func TestDeltaBoundsHoldEveryFinalDurationInAnyArrivalOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 100 {
+		events := story()
+		rng.Shuffle(len(events), func(a, b int) { events[a], events[b] = events[b], events[a] })
+		r := newRunner(t)
+		for _, e := range events {
+			r.apply(e)
+		}
+		r.advance(end)
+		type cell struct {
+			minute int64
+			seg    schemas.Segment
+			kind   string
+		}
+		bounds := map[cell]schemas.DurationBounds{}
+		for _, d := range r.out.Deltas {
+			for kind, dd := range map[string]schemas.DurationDelta{"first_response": d.FirstResponse, "reply": d.Reply, "resolution": d.Resolution} {
+				b, ok := dd.KnownBounds()
+				if !ok {
+					continue
+				}
+				c := cell{d.Minute.UnixMilli(), d.Segment, kind}
+				if old, seen := bounds[c]; seen {
+					b = old.Union(b)
+				}
+				bounds[c] = b
+			}
+		}
+		for _, c := range r.st.Derive(r.tn, r.pr, end) {
+			for _, d := range c.Durations {
+				seg := c.Segment()
+				seg.Team, seg.Operator = d.Team, d.Operator
+				b, ok := bounds[cell{minuteOf(d.EndedAt), seg, d.Kind}]
+				if !ok || d.Ms < b.MinMs || d.Ms > b.MaxMs || d.BusinessMs < b.BusinessMinMs || d.BusinessMs > b.BusinessMaxMs {
+					t.Fatalf("permutation %d: %s of %d ms ending %s lies outside its cell's bounds %+v (known %v)",
+						i, d.Kind, d.Ms, d.EndedAt, b, ok)
+				}
+			}
+		}
+	}
 }

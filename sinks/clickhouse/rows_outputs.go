@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"math"
 	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"
@@ -11,18 +12,37 @@ func metricRows(m *schemas.MetricDelta) ([]Row, error) {
 	minute := c.at("minute", m.Minute).Truncate(time.Minute)
 	s := m.Segment
 	c.nonEmpty("segment.tenant", s.Tenant)
-	buckets := func(d schemas.DurationDelta) map[int32]int64 {
-		if d.Buckets == nil {
-			return map[int32]int64{}
-		}
-		return d.Buckets
-	}
 	v := []any{minute, s.Tenant, string(s.Channel), s.InteractionType, s.Team, s.Operator,
 		m.Opened, m.Closed, m.Transfers, m.FirstResponseWithinTarget,
-		m.FirstResponse.Count, m.FirstResponse.SumMs, m.FirstResponse.BusinessSumMs, buckets(m.FirstResponse),
-		m.Reply.Count, m.Reply.SumMs, m.Reply.BusinessSumMs, buckets(m.Reply),
-		m.Resolution.Count, m.Resolution.SumMs, m.Resolution.BusinessSumMs, buckets(m.Resolution)}
+		m.FirstResponse.Count, m.FirstResponse.SumMs, m.FirstResponse.BusinessSumMs, buckets(m.FirstResponse.Buckets),
+		m.Reply.Count, m.Reply.SumMs, m.Reply.BusinessSumMs, buckets(m.Reply.Buckets),
+		m.Resolution.Count, m.Resolution.SumMs, m.Resolution.BusinessSumMs, buckets(m.Resolution.Buckets)}
+	for _, d := range []*schemas.DurationDelta{&m.FirstResponse, &m.Reply, &m.Resolution} {
+		b := bounds(d)
+		v = append(v, buckets(d.BusinessBuckets), b.MinMs, b.MaxMs, b.BusinessMinMs, b.BusinessMaxMs)
+	}
 	return []Row{{TableMetricsMinute, v}}, c.err
+}
+
+func buckets(m map[int32]int64) map[int32]int64 {
+	if m == nil {
+		return map[int32]int64{}
+	}
+	return m
+}
+
+// noBounds is the identity of the min and max columns: a delta that added
+// no duration leaves the minute's bounds as they are.
+var noBounds = schemas.DurationBounds{MinMs: math.MaxInt64, MaxMs: 0, BusinessMinMs: math.MaxInt64, BusinessMaxMs: 0}
+
+// bounds are what the minute's min and max columns receive from d: its
+// bounds, the widest when it added durations without them (a record
+// from before bounds existed: no clamp may rest on it), else the identity.
+func bounds(d *schemas.DurationDelta) schemas.DurationBounds {
+	if b, ok := d.KnownBounds(); ok {
+		return b
+	}
+	return noBounds
 }
 
 func conversationRows(r *schemas.ConversationRow, target TargetFunc) ([]Row, error) {

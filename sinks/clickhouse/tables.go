@@ -30,7 +30,12 @@ func columns(table string) []string {
 			"opened", "closed", "transfers", "first_response_within_target",
 			"first_response_count", "first_response_sum_ms", "first_response_business_sum_ms", "first_response_buckets",
 			"reply_count", "reply_sum_ms", "reply_business_sum_ms", "reply_buckets",
-			"resolution_count", "resolution_sum_ms", "resolution_business_sum_ms", "resolution_buckets"}
+			"resolution_count", "resolution_sum_ms", "resolution_business_sum_ms", "resolution_buckets",
+			"first_response_business_buckets", "first_response_min_ms", "first_response_max_ms",
+			"first_response_business_min_ms", "first_response_business_max_ms",
+			"reply_business_buckets", "reply_min_ms", "reply_max_ms", "reply_business_min_ms", "reply_business_max_ms",
+			"resolution_business_buckets", "resolution_min_ms", "resolution_max_ms",
+			"resolution_business_min_ms", "resolution_business_max_ms"}
 	case TableConversations:
 		return []string{"conversation_id", "version", "deleted", "tenant", "channel", "account_id", "customer_id",
 			"interaction_type", "team", "operator", "status", "recover_reason",

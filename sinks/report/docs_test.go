@@ -31,7 +31,7 @@ func TestDocsShowEveryQueryVerbatim(t *testing.T) {
 		}
 		return "<!-- query: " + name + " -->\n```sql\n" + q + "```\n"
 	})
-	for _, name := range Indicators() {
+	for _, name := range Queries() {
 		if !seen[name] {
 			t.Errorf("docs/queries.md lacks <!-- query: %s --> and its sql block", name)
 		}

@@ -15,7 +15,11 @@ func Indicators() []string {
 		"pending_first_response", "transferred", "closed", "first_response", "reply", "resolution", "service_level"}
 }
 
-// Query returns the SQL of an indicator query.
+// Queries lists every query of the report: the indicators, then
+// complete_until (how far the processors' output is final).
+func Queries() []string { return append(Indicators(), "complete_until") }
+
+// Query returns the SQL of a query of Queries.
 func Query(name string) (string, error) {
 	b, err := queryFiles.ReadFile("queries/" + name + ".sql")
 	if err != nil {

@@ -40,7 +40,8 @@ func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05
 // Build runs every indicator query over [from, to) grouped by the
 // dimensions in by (validated: a subset of tenant, channel,
 // interaction_type, team, operator) and returns the report, with the
-// segments in the same order and shape as `floorwatch replay`.
+// segments in the same order and shape as `floorwatch replay`, and
+// complete_until from the watermarks table.
 func Build(ctx context.Context, conn driver.Conn, from, to time.Time, by []string, f Filter) (schemas.Report, error) {
 	for _, d := range by {
 		if !slices.Contains(dims[:], d) {
@@ -62,7 +63,31 @@ func Build(ctx context.Context, conn driver.Conn, from, to time.Time, by []strin
 			return schemas.Report{}, err
 		}
 	}
-	return assemble(from, to, by, segs), nil
+	r := assemble(from, to, by, segs)
+	until, err := completeUntil(ctx, conn)
+	if err != nil {
+		return schemas.Report{}, err
+	}
+	r.CompleteUntil = until
+	return r, nil
+}
+
+// completeUntil runs the complete_until query (ctx carries the
+// parameters): the lowest partition watermark capped at to, zero when no
+// partition wrote one.
+func completeUntil(ctx context.Context, conn driver.Conn) (schemas.Time, error) {
+	sql, err := Query("complete_until")
+	if err != nil {
+		return schemas.Time{}, err
+	}
+	var t *time.Time
+	if err := conn.QueryRow(ctx, sql).Scan(&t); err != nil {
+		return schemas.Time{}, fmt.Errorf("report: complete_until: %w", err)
+	}
+	if t == nil {
+		return schemas.Time{}, nil
+	}
+	return schemas.At(*t), nil
 }
 
 // assemble orders the segments like the replay: by key values in the

@@ -40,12 +40,12 @@ func scanInto(rows driver.Rows, name string, keys []any, seg func([5]string) *sc
 	switch name {
 	case "first_response", "reply", "resolution":
 		var n uint64
-		var avg, p50, p90, p99 float64
-		var bs []int32
-		if err := rows.Scan(append(keys, &n, &avg, &bs, &p50, &p90, &p99)...); err != nil {
+		var avg, p50, p90, p99, bavg, bp50, bp90, bp99 float64
+		if err := rows.Scan(append(keys, &n, &avg, &p50, &p90, &p99, &bavg, &bp50, &bp90, &bp99)...); err != nil {
 			return err
 		}
-		st := schemas.ReportStats{Count: int64(n), AvgMs: &avg, P50Ms: ms(p50), P90Ms: ms(p90), P99Ms: ms(p99)}
+		st := schemas.ReportStats{Count: int64(n), AvgMs: &avg, P50Ms: ms(p50), P90Ms: ms(p90), P99Ms: ms(p99),
+			BusinessAvgMs: &bavg, BusinessP50Ms: ms(bp50), BusinessP90Ms: ms(bp90), BusinessP99Ms: ms(bp99)}
 		s := seg(k())
 		switch name {
 		case "first_response":

@@ -112,7 +112,53 @@ func compare(ctx context.Context, t *testing.T, bin string, env []string, reques
 		t.Errorf("--to %s --by %q: report (ClickHouse) differs from replay:\n%s", schemas.At(to), by, lineDiff(string(want), string(got)))
 		return
 	}
+	checkSpec5Fields(t, got, to)
 	t.Logf("--to %s --by %q: report equals replay (%d bytes)", schemas.At(to), by, len(got))
+}
+
+// checkSpec5Fields fails the test unless the report carries what SPEC 5
+// adds, so that the comparison above covers it: complete_until (every
+// partition's watermark passed --to, so it is --to) and, in every duration
+// object, business_avg_ms and business_p50/p90/p99_ms; and unless some
+// duration was counted at all.
+func checkSpec5Fields(t *testing.T, report []byte, to time.Time) {
+	t.Helper()
+	var r schemas.Report
+	if err := json.Unmarshal(report, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.CompleteUntil != schemas.At(to) {
+		t.Errorf("--to %s: complete_until %s, want --to", schemas.At(to), r.CompleteUntil)
+	}
+	var raw struct {
+		Segments []map[string]json.RawMessage `json:"segments"`
+	}
+	if err := json.Unmarshal(report, &raw); err != nil {
+		t.Fatal(err)
+	}
+	counted := int64(0)
+	for _, seg := range raw.Segments {
+		for _, kind := range []string{"first_response", "reply", "resolution"} {
+			var d map[string]any
+			if err := json.Unmarshal(seg[kind], &d); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{"business_avg_ms", "business_p50_ms", "business_p90_ms", "business_p99_ms"} {
+				if _, ok := d[f]; !ok {
+					t.Errorf("--to %s: %s has no %s", schemas.At(to), kind, f)
+				}
+			}
+			if n, _ := d["count"].(float64); n > 0 {
+				counted += int64(n)
+				if d["business_p99_ms"] == nil {
+					t.Errorf("--to %s: %s counts %v durations but business_p99_ms is null", schemas.At(to), kind, n)
+				}
+			}
+		}
+	}
+	if counted == 0 {
+		t.Errorf("--to %s: no duration counted: the comparison covers no percentile", schemas.At(to))
+	}
 }
 
 func buildFloorwatch(ctx context.Context, t *testing.T, dir string) string {

@@ -1,0 +1,86 @@
+package schemas
+
+import "math"
+
+// DurationBounds are the smallest and largest durations of a set, in
+// calendar and in business milliseconds. Percentiles read from a sketch
+// are clamped to them (SPEC 3: a percentile never lies outside the
+// smallest and largest duration of its set, and one duration reads exactly
+// itself). Bounds merge by min and max and are never narrowed by a
+// retraction: after one they may be wider than the set, and a clamp to
+// wider bounds still only moves a sketch value toward the true one.
+type DurationBounds struct {
+	MinMs         int64 `json:"min_ms"`
+	MaxMs         int64 `json:"max_ms"`
+	BusinessMinMs int64 `json:"business_min_ms"`
+	BusinessMaxMs int64 `json:"business_max_ms"`
+}
+
+// UnknownBounds are the bounds of durations added without theirs (a
+// record written before deltas carried bounds): the widest, so that no
+// clamp relies on a guess.
+var UnknownBounds = DurationBounds{MinMs: 0, MaxMs: math.MaxInt64, BusinessMinMs: 0, BusinessMaxMs: math.MaxInt64}
+
+// Union returns the bounds of both sets.
+func (b DurationBounds) Union(o DurationBounds) DurationBounds {
+	return DurationBounds{MinMs: min(b.MinMs, o.MinMs), MaxMs: max(b.MaxMs, o.MaxMs),
+		BusinessMinMs: min(b.BusinessMinMs, o.BusinessMinMs), BusinessMaxMs: max(b.BusinessMaxMs, o.BusinessMaxMs)}
+}
+
+// Add counts one duration of ms calendar and bms business milliseconds n
+// times (n < 0 retracts one counted before). Only an addition widens the
+// bounds: a retraction cannot know the next smallest or largest value.
+func (d *DurationDelta) Add(ms, bms, n int64) {
+	if n == 0 {
+		return
+	}
+	d.Count += n
+	d.SumMs += n * ms
+	d.BusinessSumMs += n * bms
+	d.Buckets = addBucket(d.Buckets, SketchBucket(ms), n)
+	d.BusinessBuckets = addBucket(d.BusinessBuckets, SketchBucket(bms), n)
+	if n > 0 {
+		one := DurationBounds{MinMs: ms, MaxMs: ms, BusinessMinMs: bms, BusinessMaxMs: bms}
+		if d.Bounds != nil {
+			one = d.Bounds.Union(one)
+		}
+		d.Bounds = &one
+	}
+}
+
+// KnownBounds returns the bounds d contributes to a merge: its Bounds;
+// UnknownBounds when it added durations (a positive bucket count) without
+// bounds; ok false when it added none.
+func (d *DurationDelta) KnownBounds() (b DurationBounds, ok bool) {
+	if d.Bounds != nil {
+		return *d.Bounds, true
+	}
+	for _, n := range d.Buckets {
+		if n > 0 {
+			return UnknownBounds, true
+		}
+	}
+	for _, n := range d.BusinessBuckets {
+		if n > 0 {
+			return UnknownBounds, true
+		}
+	}
+	return DurationBounds{}, false
+}
+
+// IsZero reports whether d changes nothing: no count, sum or bucket.
+// Bounds alone change nothing (they only restate durations already shipped).
+func (d *DurationDelta) IsZero() bool {
+	return d.Count == 0 && d.SumMs == 0 && d.BusinessSumMs == 0 && len(d.Buckets) == 0 && len(d.BusinessBuckets) == 0
+}
+
+func addBucket(m map[int32]int64, i int32, n int64) map[int32]int64 {
+	if m == nil {
+		m = map[int32]int64{}
+	}
+	m[i] += n
+	if m[i] == 0 {
+		delete(m, i)
+	}
+	return m
+}
