@@ -88,6 +88,9 @@ type Event struct {
 	// CustomerAltID is a second id for the same customer (WhatsApp BSUID when
 	// CustomerID is the phone number), so downstream can join the two.
 	CustomerAltID string `json:"customer_alt_id,omitempty"`
+	// CustomerName is the name the channel gives the customer (WhatsApp's
+	// contact profile name), when it gives one.
+	CustomerName string `json:"customer_name,omitempty"`
 	MessageID     string `json:"message_id,omitempty"`
 	// TargetMessageID is the message a reaction, receipt or reply refers to.
 	TargetMessageID string `json:"target_message_id,omitempty"`

@@ -113,18 +113,22 @@ type ConversationRow struct {
 	Status          string  `json:"status"`
 	RecoverReason   string  `json:"recover_reason,omitempty"`
 
-	OpenedAt              Time   `json:"opened_at"`
-	RoutedAt              Time   `json:"routed_at"`
-	AssignedAt            Time   `json:"assigned_at"`
-	AttendedAt            Time   `json:"attended_at"`
-	FirstResponseAt       Time   `json:"first_response_at"`
-	LastCustomerMessageAt Time   `json:"last_customer_message_at"`
-	WaitStartedAt         Time   `json:"wait_started_at"` // open customer wait, zero if none
-	WindowExpiresAt       Time   `json:"window_expires_at"`
-	ClosedAt              Time   `json:"closed_at"`
-	ClosedBy              string `json:"closed_by,omitempty"` // operator, or "system" for idle close
-	LastEventAt           Time   `json:"last_event_at"`
-	TransferTimes         []Time `json:"transfer_times,omitempty"`
+	OpenedAt              Time `json:"opened_at"`
+	RoutedAt              Time `json:"routed_at"`
+	AssignedAt            Time `json:"assigned_at"`
+	AttendedAt            Time `json:"attended_at"`
+	FirstResponseAt       Time `json:"first_response_at"`
+	LastCustomerMessageAt Time `json:"last_customer_message_at"`
+	WaitStartedAt         Time `json:"wait_started_at"` // open customer wait, zero if none
+	// QueuedSince is since when it waits in its current queue: set when it
+	// is routed or transferred or recovered without an operator, cleared
+	// when an operator takes it or it closes.
+	QueuedSince     Time   `json:"queued_since,omitzero"`
+	WindowExpiresAt Time   `json:"window_expires_at"`
+	ClosedAt        Time   `json:"closed_at"`
+	ClosedBy        string `json:"closed_by,omitempty"` // operator, or "system" for idle close
+	LastEventAt     Time   `json:"last_event_at"`
+	TransferTimes   []Time `json:"transfer_times,omitempty"`
 
 	FirstResponseMs         int64 `json:"first_response_ms"` // -1 when none
 	FirstResponseBusinessMs int64 `json:"first_response_business_ms"`

@@ -35,8 +35,11 @@ type waValue struct {
 }
 
 type waContact struct {
-	WaID   flexID `json:"wa_id"`
-	UserID flexID `json:"user_id"` // BSUID
+	WaID    flexID `json:"wa_id"`
+	UserID  flexID `json:"user_id"` // BSUID
+	Profile struct {
+		Name string `json:"name"`
+	} `json:"profile"`
 }
 
 type waError struct {
@@ -91,7 +94,7 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 	}
 	account := string(v.Metadata.PhoneNumberID)
 	var contacts []waContact
-	_ = json.Unmarshal(v.Contacts, &contacts) // malformed contacts only lose the BSUID lookup
+	_ = json.Unmarshal(v.Contacts, &contacts) // malformed contacts only lose the BSUID and name lookups
 	for _, m := range v.Messages {
 		waMessageItem(c, account, contacts, m)
 	}

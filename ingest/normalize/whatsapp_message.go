@@ -76,15 +76,19 @@ func waMessageItem(c *collector, account string, contacts []waContact, raw json.
 		c.ignore(typ, string(m.ID), err.Error())
 		return
 	}
+	ct := findContact(contacts, m.From, m.FromUserID)
 	bsuid := m.FromUserID
-	if bsuid == "" {
-		bsuid = contactBSUID(contacts, m.From)
+	if bsuid == "" && ct != nil {
+		bsuid = ct.UserID
 	}
 	customer, alt := waCustomer(m.From, bsuid)
 	e := schemas.Event{
 		Kind: schemas.KindCustomerMessage, ID: string(m.ID),
 		AccountID: account, CustomerID: customer, CustomerAltID: alt,
 		MessageID: string(m.ID), OccurredAt: at, ContentType: m.Type, Text: m.text(),
+	}
+	if ct != nil {
+		e.CustomerName = ct.Profile.Name
 	}
 	if m.Context != nil {
 		e.TargetMessageID = string(m.Context.ID)
@@ -124,18 +128,17 @@ func waEchoItem(c *collector, account string, raw json.RawMessage) {
 	})
 }
 
-// contactBSUID finds the business-scoped user id of the contact whose
-// wa_id is phone. Messages are matched to contacts by id, never by index.
-func contactBSUID(contacts []waContact, phone flexID) flexID {
-	if phone == "" {
-		return ""
-	}
-	for _, ct := range contacts {
-		if ct.WaID == phone {
-			return ct.UserID
+// findContact finds the contact of the message's sender, by phone (wa_id)
+// or business-scoped user id. Messages are matched to contacts by id,
+// never by index.
+func findContact(contacts []waContact, phone, bsuid flexID) *waContact {
+	for i := range contacts {
+		ct := &contacts[i]
+		if (phone != "" && ct.WaID == phone) || (bsuid != "" && ct.UserID == bsuid) {
+			return ct
 		}
 	}
-	return ""
+	return nil
 }
 
 // text returns what the customer wrote or saw: the body, a media caption,

@@ -103,7 +103,7 @@ func (f *folder) apply(r *run, rec record) {
 
 func (f *folder) route(r *run, team, itype uint32, at int64) {
 	r.enterSupport(at)
-	r.team, r.operator = team, 0
+	r.team, r.operator, r.queuedSince = team, 0, at
 	if itype != 0 {
 		r.itype = itype
 	}
@@ -120,6 +120,9 @@ func (r *run) enterSupport(at int64) {
 
 func (r *run) assign(op uint32, at int64) {
 	r.operator = op
+	if op != 0 {
+		r.queuedSince = 0
+	}
 	if r.assignedAt == 0 && op != 0 {
 		r.assignedAt = at
 	}
@@ -133,12 +136,13 @@ func (r *run) action(at int64) {
 }
 
 // move applies a transfer or recovery: to_team if given; to_operator if
-// given, else the operator is cleared and the conversation queued.
+// given, else the operator is cleared and the conversation waits in the
+// (new) team's queue from now.
 func (r *run) move(toTeam, toOp uint32, at int64) {
 	if toTeam != 0 {
 		r.team = toTeam
 	}
-	r.operator = 0
+	r.operator, r.queuedSince = 0, at
 	r.assign(toOp, at)
 }
 
@@ -158,7 +162,7 @@ func (f *folder) reply(r *run, op uint32, at int64) {
 }
 
 func (f *folder) close(r *run, at int64, op uint32, idle bool) {
-	r.closed, r.closedAt, r.waitOpen, r.idleClosed = true, at, false, idle
+	r.closed, r.closedAt, r.waitOpen, r.idleClosed, r.queuedSince = true, at, false, idle, 0
 	r.closedBy = op
 	if op == 0 {
 		op = r.operator // the resolution belongs to the operator who owned it

@@ -11,7 +11,7 @@ func (c *Conversation) Row(version int64) schemas.ConversationRow {
 		Status: c.Status, RecoverReason: c.RecoverReason,
 		OpenedAt: c.OpenedAt, RoutedAt: c.RoutedAt, AssignedAt: c.AssignedAt, AttendedAt: c.AttendedAt,
 		FirstResponseAt: c.FirstResponseAt, LastCustomerMessageAt: c.LastCustomerMessageAt,
-		WaitStartedAt: c.WaitStartedAt, WindowExpiresAt: c.WindowExpiresAt,
+		WaitStartedAt: c.WaitStartedAt, QueuedSince: c.QueuedSince, WindowExpiresAt: c.WindowExpiresAt,
 		ClosedAt: c.ClosedAt, ClosedBy: c.ClosedBy, LastEventAt: c.LastEventAt,
 		TransferTimes: c.Transfers, Durations: c.Durations, CompleteUntil: c.CompleteUntil,
 		FirstResponseMs: -1, ResolutionMs: -1,

@@ -30,6 +30,7 @@ type Conversation struct {
 	FirstResponseAt       schemas.Time
 	LastCustomerMessageAt schemas.Time
 	WaitStartedAt         schemas.Time // of the open customer wait
+	QueuedSince           schemas.Time // since when it waits in its current queue (no operator); zero otherwise
 	WindowExpiresAt       schemas.Time
 	ClosedAt              schemas.Time
 	ClosedBy              string // closing operator, ClosedBySystem, or "" for a platform close
@@ -90,7 +91,7 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 		OpenedAt: ts(r.openedAt), RoutedAt: ts(r.routedAt), AssignedAt: ts(r.assignedAt),
 		AttendedAt: ts(r.attendedAt), FirstResponseAt: ts(r.firstRespAt),
 		LastCustomerMessageAt: ts(r.lastCustAt), ClosedAt: ts(r.closedAt),
-		LastEventAt: ts(r.lastEventAt), CompleteUntil: ts(now),
+		LastEventAt: ts(r.lastEventAt), QueuedSince: ts(r.queuedSince), CompleteUntil: ts(now),
 	}
 	if c.InteractionType == "" {
 		c.InteractionType = schemas.DefaultInteractionType

@@ -40,6 +40,9 @@ func Rows(topic string, value []byte, target TargetFunc) ([]Row, error) {
 	case schemas.TopicEvents:
 		var e schemas.Event
 		return decode(value, &e, func() ([]Row, error) { return eventRows(&e) })
+	case schemas.TopicOperatorStatus:
+		var e schemas.Event
+		return decode(value, &e, func() ([]Row, error) { return operatorStatusRows(&e) })
 	}
 	return nil, fmt.Errorf("no table for topic %s", topic)
 }

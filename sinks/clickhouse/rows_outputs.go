@@ -73,7 +73,8 @@ func conversationRows(r *schemas.ConversationRow, target TargetFunc) ([]Row, err
 		c.at("last_event_at", r.LastEventAt), transfers,
 		optMs(r.FirstResponseMs, hasFirst), optMs(r.FirstResponseBusinessMs, hasFirst),
 		optMs(r.ResolutionMs, closed), optMs(r.ResolutionBusinessMs, closed),
-		r.ReplyCount, r.ReplySumMs, r.ReplyBusinessSumMs, c.at("complete_until", completeUntil)}
+		r.ReplyCount, r.ReplySumMs, r.ReplyBusinessSumMs, c.at("complete_until", completeUntil),
+		c.opt("queued_since", r.QueuedSince)}
 	rows := []Row{{TableConversations, v}}
 	for i, d := range r.Durations {
 		var t int64
@@ -125,6 +126,23 @@ func eventRows(e *schemas.Event) ([]Row, error) {
 	v := []any{c.at("occurred_at", e.OccurredAt), c.at("received_at", received), e.Tenant, string(e.Channel),
 		e.AccountID, e.CustomerID, e.CustomerAltID, string(e.Kind), e.ID, e.MessageID, e.TargetMessageID,
 		e.Text, e.ContentType, e.Status, e.ErrorCode, e.AppID, e.HumanAgent,
-		e.InteractionType, e.Team, e.Operator, e.ToTeam, e.ToOperator, uint8(e.V)}
+		e.InteractionType, e.Team, e.Operator, e.ToTeam, e.ToOperator, uint8(e.V),
+		e.CustomerName, e.Clamped, c.opt("original_occurred_at", e.OriginalOccurredAt)}
 	return []Row{{TableEvents, v}}, c.err
+}
+
+// operatorStatusRows maps an operator.status event of the operator-status
+// topic: one presence row.
+func operatorStatusRows(e *schemas.Event) ([]Row, error) {
+	var c checker
+	if e.Kind != schemas.KindOperatorStatus {
+		c.fail("kind %q on the operator-status topic", e.Kind)
+	}
+	received := e.ReceivedAt
+	if received.IsZero() {
+		received = e.OccurredAt
+	}
+	v := []any{c.nonEmpty("tenant", e.Tenant), c.nonEmpty("operator", e.Operator), e.Team, c.nonEmpty("status", e.Status),
+		c.at("occurred_at", e.OccurredAt), c.at("received_at", received), c.nonEmpty("id", e.ID)}
+	return []Row{{TableOperatorStatus, v}}, c.err
 }

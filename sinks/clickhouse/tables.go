@@ -4,20 +4,21 @@ import "github.com/floorwatch/floorwatch/schemas"
 
 // Table names, as the migrations create them.
 const (
-	TableMetricsMinute = "metrics_minute"
-	TableConversations = "conversations"
-	TableDurations     = "durations"
-	TableStatusHistory = "status_history"
-	TableGauges        = "gauges"
-	TableWatermarks    = "watermarks"
-	TableEvents        = "events"
-	TableDeadLetters   = "dead_letters"
+	TableMetricsMinute  = "metrics_minute"
+	TableConversations  = "conversations"
+	TableDurations      = "durations"
+	TableStatusHistory  = "status_history"
+	TableGauges         = "gauges"
+	TableWatermarks     = "watermarks"
+	TableEvents         = "events"
+	TableDeadLetters    = "dead_letters"
+	TableOperatorStatus = "operator_status"
 )
 
 // InputTopics lists the topics the sink copies into ClickHouse.
 func InputTopics() []string {
 	return []string{schemas.TopicMetrics, schemas.TopicConversations, schemas.TopicStatusChanges,
-		schemas.TopicGauges, schemas.TopicWatermarks, schemas.TopicEvents,
+		schemas.TopicGauges, schemas.TopicWatermarks, schemas.TopicEvents, schemas.TopicOperatorStatus,
 		schemas.TopicIngestDeadLetters, schemas.TopicProcessDeadLetters}
 }
 
@@ -42,7 +43,7 @@ func columns(table string) []string {
 			"opened_at", "routed_at", "assigned_at", "attended_at", "first_response_at", "last_customer_message_at",
 			"wait_started_at", "window_expires_at", "closed_at", "closed_by", "last_event_at", "transfer_times",
 			"first_response_ms", "first_response_business_ms", "resolution_ms", "resolution_business_ms",
-			"reply_count", "reply_sum_ms", "reply_business_sum_ms", "complete_until"}
+			"reply_count", "reply_sum_ms", "reply_business_sum_ms", "complete_until", "queued_since"}
 	case TableDurations:
 		return []string{"conversation_id", "version", "kind", "seq", "tenant", "channel", "interaction_type",
 			"team", "operator", "ended_at", "ms", "business_ms", "target_ms"}
@@ -57,7 +58,10 @@ func columns(table string) []string {
 	case TableEvents:
 		return []string{"occurred_at", "received_at", "tenant", "channel", "account_id", "customer_id", "customer_alt_id",
 			"kind", "id", "message_id", "target_message_id", "text", "content_type", "status", "error_code", "app_id",
-			"human_agent", "interaction_type", "team", "operator", "to_team", "to_operator", "v"}
+			"human_agent", "interaction_type", "team", "operator", "to_team", "to_operator", "v",
+			"customer_name", "clamped", "original_occurred_at"}
+	case TableOperatorStatus:
+		return []string{"tenant", "operator", "team", "status", "occurred_at", "received_at", "id"}
 	case TableDeadLetters:
 		return []string{"received_at", "stage", "reason", "source", "tenant", "headers", "body", "topic", "partition", "offset"}
 	}
