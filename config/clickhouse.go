@@ -20,6 +20,8 @@ type ClickHouse struct {
 	// EventsTTL is how long the raw events table keeps an event (whole
 	// days, at least 24h); migrate applies it.
 	EventsTTL time.Duration `yaml:"events_ttl"`
+	// TLS to the server (its secure native port, 9440 by default).
+	TLS TLS `yaml:"tls"`
 }
 
 var identifierRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -44,4 +46,5 @@ func (c *ClickHouse) validate(ps *problems, key string) {
 	if c.EventsTTL < 24*time.Hour || c.EventsTTL%(24*time.Hour) != 0 {
 		ps.add(join(key, "events_ttl"), "must be a whole number of days, at least 24h, got %s", c.EventsTTL)
 	}
+	c.TLS.validate(ps, join(key, "tls"))
 }

@@ -12,6 +12,10 @@ type Kafka struct {
 	Partitions int `yaml:"partitions"`
 	// ReplicationFactor of created topics; -1 takes the broker's default.
 	ReplicationFactor int `yaml:"replication_factor"`
+	// TLS to the brokers.
+	TLS TLS `yaml:"tls"`
+	// SASL authentication to the brokers.
+	SASL SASL `yaml:"sasl"`
 }
 
 func (c *Kafka) setDefaults() {
@@ -35,4 +39,6 @@ func (c *Kafka) validate(ps *problems, key string) {
 	if c.ReplicationFactor == 0 || c.ReplicationFactor < -1 {
 		ps.add(join(key, "replication_factor"), "must be positive, or -1 for the broker's default (got %d)", c.ReplicationFactor)
 	}
+	c.TLS.validate(ps, join(key, "tls"))
+	c.SASL.validate(ps, join(key, "sasl"))
 }

@@ -39,6 +39,8 @@ func load(data []byte, path string, getenv func(string) string) (*Config, error)
 	d := &decoder{ps: &ps, fromEnv: fromEnv,
 		secrets: &secretSource{ps: &ps, getenv: getenv, dir: filepath.Dir(path)}}
 	d.decode("", settings, reflect.ValueOf(c).Elem())
+	c.Kafka.TLS.resolve(filepath.Dir(path))
+	c.ClickHouse.TLS.resolve(filepath.Dir(path))
 	// A value that failed to decode keeps its default, so validating
 	// anyway adds no echo and still reports every other problem.
 	c.validate(&ps)

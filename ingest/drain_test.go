@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -19,7 +19,7 @@ func TestShutdownAnswersInFlightRequestsThenReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ingest.NewServer(ingest.ServerOptions{Decoder: newDecoder(t, true), Publisher: g, Topics: publish.DefaultTopics(),
+	s, err := ingest.NewServer(ingest.ServerOptions{Decoder: newDecoder(t, true), Publisher: g, Topics: schemas.NewTopics(""),
 		Metrics: m, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest"
-	"github.com/floorwatch/floorwatch/ingest/publish"
 	"github.com/floorwatch/floorwatch/internal/testenv"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,8 +20,7 @@ import (
 // each read back from its topic with its key and JSON content.
 func TestIngestAgainstARealBroker(t *testing.T) {
 	brokers := testenv.KafkaBrokers(t)
-	topics := publish.Topics{Events: testenv.CreateTopic(t, "events", 3, nil),
-		OperatorStatus: testenv.CreateTopic(t, "opstatus", 1, nil), DeadLetters: testenv.CreateTopic(t, "dl", 1, nil)}
+	topics := testenv.Topics(t, 3)
 	url := runServer(t, brokers, topics)
 
 	wa, ms, ig, x := body(t, "whatsapp.json"), body(t, "messenger.json"), body(t, "instagram.json"), body(t, "x.json")
@@ -77,7 +75,7 @@ func TestIngestAgainstARealBroker(t *testing.T) {
 	if len(ops) != 1 || string(ops[0].Key) != schemas.OperatorKey("acme", "ana") {
 		t.Errorf("operator status topic holds %d records, want one keyed acme|ana", len(ops))
 	}
-	dls := records(t, brokers, topics.DeadLetters)
+	dls := records(t, brokers, topics.IngestDeadLetters)
 	if len(dls) != 1 {
 		t.Fatalf("dead-letter topic holds %d records, want 1", len(dls))
 	}
@@ -88,7 +86,7 @@ func TestIngestAgainstARealBroker(t *testing.T) {
 
 // runServer serves ingest on a loopback port until the test ends and
 // returns its base URL.
-func runServer(t *testing.T, brokers []string, topics publish.Topics) string {
+func runServer(t *testing.T, brokers []string, topics schemas.Topics) string {
 	t.Helper()
 	prod := newProducer(t, brokers)
 	m, err := ingest.NewMetrics(prometheus.NewRegistry())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -21,7 +22,7 @@ import (
 func fakeKafka(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
 	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1),
-		kfake.SeedTopics(3, publish.DefaultTopics().All()...)}, opts...)...)
+		kfake.SeedTopics(3, schemas.NewTopics("").IngestTopics()...)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func fakeKafka(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
 
 func newProducer(t *testing.T, brokers []string) *publish.Producer {
 	t.Helper()
-	p, err := publish.New(publish.Options{Brokers: brokers, ClientID: "ingest-test", Linger: time.Millisecond,
+	p, err := publish.New(publish.Options{Kafka: []kgo.Opt{kgo.SeedBrokers(brokers...)}, ClientID: "ingest-test", Linger: time.Millisecond,
 		Extra: []kgo.Opt{kgo.RetryTimeout(2 * time.Second)}})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func startServer(t *testing.T, pub ingest.Publisher, mod func(*ingest.ServerOpti
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := ingest.ServerOptions{Decoder: newDecoder(t, true), Publisher: pub, Topics: publish.DefaultTopics(),
+	opts := ingest.ServerOptions{Decoder: newDecoder(t, true), Publisher: pub, Topics: schemas.NewTopics(""),
 		Metrics: m, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublishTimeout: 2 * time.Second}
 	if mod != nil {
 		mod(&opts)

@@ -9,7 +9,7 @@ import (
 // messages encodes what o carries as Kafka records: conversation events to
 // the events topic keyed by conversation, operator presence to the
 // operator-status topic keyed by operator, and the dead letter (unkeyed).
-func messages(o *decode.Outcome, t publish.Topics) ([]publish.Message, error) {
+func messages(o *decode.Outcome, t schemas.Topics) ([]publish.Message, error) {
 	msgs := make([]publish.Message, 0, len(o.Events)+1)
 	for i := range o.Events {
 		e := &o.Events[i]
@@ -28,7 +28,7 @@ func messages(o *decode.Outcome, t publish.Topics) ([]publish.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		msgs = append(msgs, publish.Message{Topic: t.DeadLetters, Value: v})
+		msgs = append(msgs, publish.Message{Topic: t.IngestDeadLetters, Value: v})
 	}
 	return msgs, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // Publisher writes a request's records and returns once Kafka acknowledged
@@ -19,7 +20,7 @@ import (
 // is the implementation.
 type Publisher interface {
 	Publish(ctx context.Context, msgs []publish.Message) error
-	Ready(ctx context.Context, t publish.Topics) error
+	Ready(ctx context.Context, topics []string) error
 }
 
 // ServerOptions wire a Server. Decoder, Publisher, Metrics and Logger are
@@ -28,7 +29,7 @@ type ServerOptions struct {
 	Listen    string // host:port, for Run
 	Decoder   *decode.Decoder
 	Publisher Publisher
-	Topics    publish.Topics
+	Topics    schemas.Topics
 	Metrics   *Metrics
 	Logger    *slog.Logger
 	// MaxInFlight bounds the requests handled at once (0: 256). A request
@@ -139,7 +140,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.opts.Publisher.Ready(ctx, s.opts.Topics); err != nil {
+	if err := s.opts.Publisher.Ready(ctx, s.opts.Topics.IngestTopics()); err != nil {
 		writeText(w, http.StatusServiceUnavailable, "kafka not ready: "+err.Error()+"\n")
 		return
 	}

@@ -158,7 +158,7 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 			t.Errorf("%s: status %d %s, want %d", c.name, status, resp, c.want)
 		}
 	}
-	for _, topic := range publish.DefaultTopics().All() {
+	for _, topic := range schemas.NewTopics("").IngestTopics() {
 		if n := endOffset(t, brokers, topic); n != 0 {
 			t.Errorf("%d records on %s after refusals, want none", n, topic)
 		}

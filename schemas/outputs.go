@@ -1,26 +1,5 @@
 package schemas
 
-// Output topics of the processors; the sinks read them. Every record is JSON
-// (see codec) and carries the version V.
-const (
-	// TopicMetrics holds MetricDelta records keyed by Segment.String()+minute.
-	TopicMetrics = "floorwatch.metrics"
-	// TopicConversations holds the latest ConversationRow on each change,
-	// keyed by conversation id (compacted).
-	TopicConversations = "floorwatch.conversations"
-	// TopicStatusChanges holds StatusChange records keyed by conversation id.
-	TopicStatusChanges = "floorwatch.status-changes"
-	// TopicGauges holds GaugeSnapshot records keyed by Segment.String().
-	TopicGauges = "floorwatch.gauges"
-	// TopicWatermarks holds Watermark records keyed by partition.
-	TopicWatermarks = "floorwatch.watermarks"
-	// TopicProcessDeadLetters holds events the processors could not apply.
-	TopicProcessDeadLetters = "floorwatch.process.dead-letters"
-	// TopicState is the processors' compacted changelog of conversation
-	// state, written in the same transaction as the outputs.
-	TopicState = "floorwatch.state"
-)
-
 // Segment is one combination of the dimensions of SPEC 3.
 type Segment struct {
 	Tenant          string  `json:"tenant"`
@@ -94,6 +73,10 @@ type DurationRecord struct {
 	Operator   string `json:"operator"`
 	Ms         int64  `json:"ms"`
 	BusinessMs int64  `json:"business_ms"`
+	// TargetMs is the team's service-level target of a first response,
+	// decided by the processors with the policy they applied (0 for other
+	// kinds), so every later stage reads one decision.
+	TargetMs int64 `json:"target_ms,omitempty"`
 }
 
 // ConversationRow is the latest state of one conversation. Version grows

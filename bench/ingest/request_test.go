@@ -18,7 +18,10 @@ import (
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/testenv"
+	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // whatsAppBody is a typical WhatsApp Cloud API text message delivery.
@@ -33,8 +36,7 @@ const benchSecret = "bench-app-secret"
 // matters is req/s/core.
 func BenchmarkSignedWhatsAppRequest(b *testing.B) {
 	seeds := brokers(b)
-	topics := publish.Topics{Events: benchTopic(b, seeds, "events", 6), OperatorStatus: benchTopic(b, seeds, "ops", 1),
-		DeadLetters: benchTopic(b, seeds, "dl", 1)}
+	topics := testenv.Topics(b, 6)
 	h := benchHandler(b, seeds, topics)
 	body := []byte(whatsAppBody)
 	mac := hmac.New(sha256.New, []byte(benchSecret))
@@ -62,17 +64,17 @@ func BenchmarkSignedWhatsAppRequest(b *testing.B) {
 	b.ReportMetric(perSec/float64(runtime.GOMAXPROCS(0)), "req/s/core")
 }
 
-func benchHandler(b *testing.B, seeds []string, topics publish.Topics) http.Handler {
+func benchHandler(b *testing.B, seeds []string, topics schemas.Topics) http.Handler {
 	cfg := config.Default()
 	cfg.Channels.WhatsApp.AppSecret = config.NewSecret(benchSecret)
-	prod, err := publish.New(publish.Options{Brokers: seeds, ClientID: "bench-ingest"})
+	prod, err := publish.New(publish.Options{Kafka: []kgo.Opt{kgo.SeedBrokers(seeds...)}, ClientID: "bench-ingest"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = prod.Close(context.Background()) })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := prod.Warm(ctx, topics); err != nil {
+	if err := prod.Warm(ctx, topics.IngestTopics()); err != nil {
 		b.Fatal(err)
 	}
 	m, err := ingest.NewMetrics(prometheus.NewRegistry())

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
+	"time"
 
-	"github.com/floorwatch/floorwatch/ingest/publish"
-	"github.com/floorwatch/floorwatch/processors/stream"
-	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
+	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/connect"
+	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // allCommand is `floorwatch all [--config F] [--instance ID] [--no-migrate]`.
@@ -43,15 +47,18 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer stopMetrics() // 4. metrics last, so the final counts can be scraped
-	names := pipelineNames{prefix: *prefix, instance: flags.instance}
+	p, err := newPipeline(cfg, *prefix, flags.instance)
+	if err != nil {
+		return err
+	}
 	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "metrics", cfg.Metrics.Listen,
 		"kafka", cfg.Kafka.Brokers, "clickhouse", cfg.ClickHouse.Addr, "database", cfg.ClickHouse.Database)
 	return runRoles(ctx, []role{
-		{"ingest", func(c context.Context) error { return ingestRole(c, cfg, reg, log.With("role", "ingest"), names) }},
+		{"ingest", func(c context.Context) error { return ingestRole(c, p, reg, log.With("role", "ingest")) }},
 		{"process", func(c context.Context) error {
-			return processRole(c, cfg, reg, log.With("role", "process", "instance", names.instance), names)
+			return processRole(c, p, reg, log.With("role", "process", "instance", p.instance))
 		}},
-		{"sink", func(c context.Context) error { return sinkRole(c, cfg, reg, log.With("role", "sink"), names) }},
+		{"sink", func(c context.Context) error { return sinkRole(c, p, reg, log.With("role", "sink")) }},
 	})
 }
 
@@ -101,43 +108,39 @@ func runRoles(ctx context.Context, roles []role) error {
 	return errors.Join(errs...)
 }
 
-// pipelineNames are the topic and consumer group names the roles use: the
-// contract's (schemas) with an empty prefix, else each prefixed, so a test
-// can run a whole pipeline on a broker that others use at the same time.
-// instance is the processors' static member id.
-type pipelineNames struct {
-	prefix   string
+// pipeline is what every role of one process shares, built once from the
+// configuration (newPipeline): the topics, each with the --topic-prefix of
+// `all` (empty: the contract's names), the Kafka connection options, and
+// the processors' static member id.
+type pipeline struct {
+	cfg      *config.Config
+	topics   schemas.Topics
+	kafka    []kgo.Opt
 	instance string
 }
 
-func (n pipelineNames) topic(t string) string { return n.prefix + t }
-
-func (n pipelineNames) group(g string) string { return n.prefix + g }
-
-func (n pipelineNames) ingestTopics() publish.Topics {
-	t := publish.DefaultTopics()
-	return publish.Topics{Events: n.topic(t.Events), OperatorStatus: n.topic(t.OperatorStatus),
-		DeadLetters: n.topic(t.DeadLetters)}
+func newPipeline(cfg *config.Config, prefix, instance string) (pipeline, error) {
+	kafka, err := connect.Kafka(cfg.Kafka)
+	if err != nil {
+		return pipeline{}, err
+	}
+	return pipeline{cfg: cfg, topics: schemas.NewTopics(prefix), kafka: kafka, instance: instance}, nil
 }
 
-func (n pipelineNames) streamTopics() stream.Topics {
-	t := stream.DefaultTopics()
-	return stream.Topics{Events: n.topic(t.Events), OperatorStatus: n.topic(t.OperatorStatus), State: n.topic(t.State),
-		Metrics: n.topic(t.Metrics), Conversations: n.topic(t.Conversations), StatusChanges: n.topic(t.StatusChanges),
-		Gauges: n.topic(t.Gauges), Watermarks: n.topic(t.Watermarks), DLQ: n.topic(t.DLQ)}
-}
+// group is a consumer group's name, prefixed like the topics so that a
+// test pipeline shares a broker with others.
+func (p pipeline) group(g string) string { return p.topics.Prefix + g }
 
-// sinkTopics returns the sink's input topics and, with a prefix, the alias
-// from each to its contract name (the sink picks row builders by topic).
-func (n pipelineNames) sinkTopics() ([]string, map[string]string) {
-	if n.prefix == "" {
-		return sinkch.InputTopics(), nil
+// ensureTopics creates the pipeline's missing topics; every role does it
+// at start-up, so any role may start first.
+func (p pipeline) ensureTopics(ctx context.Context) error {
+	cl, err := kgo.NewClient(append(slices.Clone(p.kafka), kgo.ClientID(p.cfg.Kafka.ClientID+"-admin"))...)
+	if err != nil {
+		return err
 	}
-	var topics []string
-	alias := map[string]string{}
-	for _, t := range sinkch.InputTopics() {
-		topics = append(topics, n.topic(t))
-		alias[n.topic(t)] = t
-	}
-	return topics, alias
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	k := p.cfg.Kafka
+	return connect.EnsureTopics(ctx, kadm.NewClient(cl), p.topics, int32(k.Partitions), int16(k.ReplicationFactor))
 }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // recorder is a set of fake roles that note when they stop.
@@ -54,24 +58,21 @@ func TestRunRolesStopsTheOthersAndReturnsTheErrorWhenOneFails(t *testing.T) {
 	}
 }
 
-func TestPipelineNamesPrefixEveryTopicAndGroup(t *testing.T) {
-	n := pipelineNames{prefix: "t1."}
-	if got := n.ingestTopics().Events; got != "t1.floorwatch.events" {
-		t.Errorf("ingest events topic = %q", got)
+func TestAPipelinePrefixesEveryTopicAndGroup(t *testing.T) {
+	p, err := newPipeline(config.Default(), "t1.", "i")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := n.streamTopics().State; got != "t1.floorwatch.state" {
-		t.Errorf("state topic = %q", got)
-	}
-	topics, alias := n.sinkTopics()
-	for _, tp := range topics {
-		if alias[tp] == "" || "t1."+alias[tp] != tp {
-			t.Errorf("sink topic %q aliased to %q", tp, alias[tp])
+	for _, topic := range p.topics.All() {
+		contract, ok := p.topics.Contract(topic)
+		if !ok || "t1."+contract != topic || !strings.HasPrefix(contract, "floorwatch.") {
+			t.Errorf("topic %q has contract name %q (%v)", topic, contract, ok)
 		}
 	}
-	if got := n.group("floorwatch-sink"); got != "t1.floorwatch-sink" {
+	if got := p.group("floorwatch-sink"); got != "t1.floorwatch-sink" {
 		t.Errorf("group = %q", got)
 	}
-	if _, alias := (pipelineNames{}).sinkTopics(); alias != nil {
-		t.Errorf("no prefix: alias %v, want none", alias)
+	if plain, _ := newPipeline(config.Default(), "", "i"); plain.topics != schemas.NewTopics("") || plain.topics.Events != schemas.TopicEvents {
+		t.Errorf("no prefix: topics %+v, want the contract's", plain.topics)
 	}
 }

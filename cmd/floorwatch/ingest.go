@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
@@ -34,19 +33,19 @@ func runIngest(ctx context.Context, env *cmdEnv, args []string) error {
 
 // ingestRole runs the ingest role until ctx ends: steps 1 and 2 above; the
 // caller owns the registry and the metrics endpoint.
-func ingestRole(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error {
-	prod, err := publish.New(publish.Options{Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID,
+func ingestRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *slog.Logger) error {
+	cfg := p.cfg
+	if err := p.ensureTopics(ctx); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	prod, err := publish.New(publish.Options{Kafka: p.kafka, ClientID: cfg.Kafka.ClientID,
 		DeliveryTimeout: 2 * cfg.Ingest.PublishTimeout})
 	if err != nil {
 		return err
 	}
 	defer closeIngestProducer(prod, log)
-	topics := names.ingestTopics()
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = prod.EnsureTopics(tctx, topics, int32(cfg.Kafka.Partitions), int16(cfg.Kafka.ReplicationFactor))
-	if err == nil {
-		err = prod.Warm(tctx, topics)
-	}
+	err = prod.Warm(tctx, p.topics.IngestTopics())
 	cancel()
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
@@ -59,7 +58,7 @@ func ingestRole(ctx context.Context, cfg *config.Config, reg prometheus.Register
 		Listen: cfg.Ingest.Listen,
 		Decoder: decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
 			MaxBatchEvents: cfg.Ingest.MaxBatchEvents, MaxFutureSkew: cfg.Ingest.MaxFutureSkew, Verify: true}),
-		Publisher: prod, Topics: topics, Metrics: metrics, Logger: log,
+		Publisher: prod, Topics: p.topics, Metrics: metrics, Logger: log,
 		MaxInFlight: cfg.Ingest.MaxInFlight, PublishTimeout: cfg.Ingest.PublishTimeout,
 	})
 	if err != nil {

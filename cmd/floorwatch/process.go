@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 
-	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/processors/stream"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -29,11 +29,14 @@ func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
 
 // processRole runs the processors until ctx ends, then commits their open
 // transaction; the caller owns the registry and the metrics endpoint.
-func processRole(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error {
+func processRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *slog.Logger) error {
+	cfg := p.cfg
+	if err := p.ensureTopics(ctx); err != nil {
+		return fmt.Errorf("process: %w", err)
+	}
 	r, err := stream.New(stream.Options{
-		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID, InstanceID: names.instance,
-		Group: names.group("floorwatch-process"), Topics: names.streamTopics(),
-		Policies: cfg.Directory(), Partitions: int32(cfg.Kafka.Partitions), ReplicationFactor: int16(cfg.Kafka.ReplicationFactor),
+		Kafka: p.kafka, ClientID: cfg.Kafka.ClientID, InstanceID: p.instance,
+		Group: p.group("floorwatch-process"), Topics: p.topics, Policies: cfg.Directory(),
 		FlushInterval: cfg.Process.FlushInterval, GaugeInterval: cfg.Process.GaugeInterval, IdleAdvance: cfg.Process.IdleAdvance,
 		MaxFutureSkew: cfg.Ingest.MaxFutureSkew, AtLeastOnce: !cfg.Process.ExactlyOnce,
 		Logger: log, Registerer: reg,

@@ -6,9 +6,9 @@ import (
 	"flag"
 
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/connect"
 	"github.com/floorwatch/floorwatch/processors/indicators"
 	"github.com/floorwatch/floorwatch/schemas"
-	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
 	"github.com/floorwatch/floorwatch/sinks/report"
 )
 
@@ -50,7 +50,7 @@ func runReport(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return reportProblems(env.stderr, err)
 	}
-	conn, err := sinkch.Open(ctx, cfg.ClickHouse, true)
+	conn, err := connect.ClickHouse(ctx, cfg.ClickHouse, true)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 // roleFunc is a long-running role (ingest, process, sink): it runs until
 // ctx ends, then finishes its work and returns. The caller owns the
 // registry and the metrics endpoint, so `all` can share them.
-type roleFunc func(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error
+type roleFunc func(ctx context.Context, p pipeline, reg prometheus.Registerer, log *slog.Logger) error
 
 // roleFlags are the flags of the long-running commands, parsed, with the
 // configuration they name loaded.
@@ -78,7 +78,11 @@ func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run r
 		return err
 	}
 	defer stopMetrics()
-	return run(ctx, f.cfg, reg, log, pipelineNames{instance: f.instance})
+	p, err := newPipeline(f.cfg, "", f.instance)
+	if err != nil {
+		return err
+	}
+	return run(ctx, p, reg, log)
 }
 
 // newLogger builds the process logger from the log section.

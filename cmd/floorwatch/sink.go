@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/connect"
 	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
 )
 
@@ -31,25 +30,26 @@ func runSink(ctx context.Context, env *cmdEnv, args []string) error {
 // sinkRole runs the sink until ctx ends, then writes and commits what it
 // holds and closes its ClickHouse connection; the caller owns the registry
 // and the metrics endpoint.
-func sinkRole(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger, names pipelineNames) error {
-	conn, err := sinkch.Open(ctx, cfg.ClickHouse, true)
+func sinkRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *slog.Logger) error {
+	cfg := p.cfg
+	if err := p.ensureTopics(ctx); err != nil {
+		return fmt.Errorf("sink: %w", err)
+	}
+	conn, err := connect.ClickHouse(ctx, cfg.ClickHouse, true)
 	if err != nil {
 		return fmt.Errorf("sink: %w (run floorwatch migrate first)", err)
 	}
 	defer conn.Close()
-	dir := cfg.Directory()
-	topics, alias := names.sinkTopics()
 	s, err := sinkch.New(sinkch.Options{
-		Brokers: cfg.Kafka.Brokers, ClientID: cfg.Kafka.ClientID + "-sink",
-		Group: names.group(sinkch.DefaultGroup), Topics: topics, TopicAlias: alias,
+		Kafka: p.kafka, ClientID: cfg.Kafka.ClientID + "-sink",
+		Group: p.group(sinkch.DefaultGroup), Topics: p.topics,
 		BatchRows: cfg.Sink.BatchRows, BatchInterval: cfg.Sink.BatchInterval,
-		Target:     func(tenant, team string) time.Duration { p := dir.Policy(tenant); return p.TeamTarget(team) },
 		Logger:     log,
 		Registerer: reg,
 	}, conn)
 	if err != nil {
 		return err
 	}
-	log.Info("sink started", "topics", topics, "database", cfg.ClickHouse.Database)
+	log.Info("sink started", "topics", p.topics.SinkInputs(), "database", cfg.ClickHouse.Database)
 	return s.Run(ctx)
 }

@@ -43,7 +43,7 @@ func TestDurationPanelsShowTheIndicatorsOfTheSelectedDurations(t *testing.T) {
 			Segment: schemas.Segment{Tenant: "acme", Channel: schemas.WhatsApp, InteractionType: "messaging", Team: d.team, Operator: "ana"}}
 		m.FirstResponse.Add(d.ms, d.bms, d.n)
 		b, _ := json.Marshal(m)
-		rs, err := sinkch.Rows(schemas.TopicMetrics, b, nil)
+		rs, err := sinkch.Rows(schemas.TopicMetrics, b)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -102,12 +102,7 @@ func livePipeline(t *testing.T) driver.Conn {
 	}
 	conn := migrated(t)
 	brokers := testenv.KafkaBrokers(t)
-	compact := "compact"
-	mk := func(p string, n int32) string { return testenv.CreateTopic(t, p, n, nil) }
-	topics := stream.Topics{Events: mk("live-events", 4), OperatorStatus: mk("live-ops", 1),
-		State:   testenv.CreateTopic(t, "live-state", 4, map[string]*string{"cleanup.policy": &compact}),
-		Metrics: mk("live-metrics", 2), Conversations: mk("live-convs", 2), StatusChanges: mk("live-status", 2),
-		Gauges: mk("live-gauges", 2), Watermarks: mk("live-wm", 1), DLQ: mk("live-dlq", 1)}
+	topics := testenv.Topics(t, 4)
 	group := testenv.UniqueName(t, "live")
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -117,7 +112,7 @@ func livePipeline(t *testing.T) driver.Conn {
 
 	var stops []func() error
 	for _, instance := range []string{"a", "b"} {
-		r, err := stream.New(stream.Options{Brokers: brokers, Group: group, InstanceID: group + "-" + instance,
+		r, err := stream.New(stream.Options{Kafka: []kgo.Opt{kgo.SeedBrokers(brokers...)}, Group: group, InstanceID: group + "-" + instance,
 			Topics: topics, Policies: config.Default().Directory(),
 			FlushInterval: 200 * time.Millisecond, GaugeInterval: 500 * time.Millisecond, IdleAdvance: 300 * time.Millisecond,
 			Now: func() time.Time { return liveNow.Add(time.Since(start)) }})
@@ -167,7 +162,7 @@ func livePipeline(t *testing.T) driver.Conn {
 	for _, topic := range [][2]string{{topics.Metrics, schemas.TopicMetrics}, {topics.Conversations, schemas.TopicConversations},
 		{topics.StatusChanges, schemas.TopicStatusChanges}, {topics.Gauges, schemas.TopicGauges}, {topics.Watermarks, schemas.TopicWatermarks}} {
 		for _, rec := range readTopic(ctx, t, brokers, topic[0]) {
-			rs, err := sinkch.Rows(topic[1], rec.Value, nil)
+			rs, err := sinkch.Rows(topic[1], rec.Value)
 			if err != nil {
 				t.Fatalf("%s: %v", topic[1], err)
 			}

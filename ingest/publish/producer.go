@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -18,7 +19,9 @@ type Message struct {
 
 // Options configure a Producer.
 type Options struct {
-	Brokers  []string
+	// Kafka are the connection options (seed brokers, TLS, SASL:
+	// connect.Kafka); the producer adds acks=all and idempotence.
+	Kafka    []kgo.Opt
 	ClientID string
 	// Linger is how long a partition's batch waits for more records;
 	// 0 keeps the client's default (10ms).
@@ -42,19 +45,18 @@ type Producer struct {
 // New connects lazily: it fails only on invalid options, never because
 // Kafka is down (Ready tells that).
 func New(o Options) (*Producer, error) {
-	if len(o.Brokers) == 0 {
-		return nil, errors.New("publish: no Kafka brokers")
+	if len(o.Kafka) == 0 {
+		return nil, errors.New("publish: no Kafka connection options")
 	}
 	if o.DeliveryTimeout == 0 {
 		o.DeliveryTimeout = 30 * time.Second
 	}
-	opts := []kgo.Opt{
-		kgo.SeedBrokers(o.Brokers...),
+	opts := append(slices.Clone(o.Kafka),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.RecordDeliveryTimeout(o.DeliveryTimeout),
 		// Idempotent writes are the client's default; say it so no one
 		// adds kgo.DisableIdempotentWrite without reading this.
-	}
+	)
 	if o.ClientID != "" {
 		opts = append(opts, kgo.ClientID(o.ClientID))
 	}

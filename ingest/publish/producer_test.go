@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -18,7 +21,7 @@ func start(t *testing.T) (*kfake.Cluster, *publish.Producer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	p, err := publish.New(publish.Options{Brokers: c.ListenAddrs(), Linger: time.Millisecond})
+	p, err := publish.New(publish.Options{Kafka: []kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...)}, Linger: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,14 +37,12 @@ func TestTopicsAreCreatedOnceThenReady(t *testing.T) {
 	_, p := start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	topics := publish.DefaultTopics()
+	topics := schemas.NewTopics("").IngestTopics()
 	if err := p.Ready(ctx, topics); err == nil {
 		t.Fatal("ready before the topics exist")
 	}
-	for range 2 { // creating again is not an error
-		if err := p.EnsureTopics(ctx, topics, 3, -1); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := kadm.NewClient(p.Client()).CreateTopics(ctx, 3, -1, nil, topics...); err != nil {
+		t.Fatal(err)
 	}
 	if err := p.Warm(ctx, topics); err != nil {
 		t.Fatalf("not warm after creating the topics: %v", err)
@@ -52,7 +53,7 @@ func TestPublishReturnsOnceAcknowledged(t *testing.T) {
 	_, p := start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := p.EnsureTopics(ctx, publish.DefaultTopics(), 3, -1); err != nil {
+	if _, err := kadm.NewClient(p.Client()).CreateTopics(ctx, 3, -1, nil, schemas.NewTopics("").IngestTopics()...); err != nil {
 		t.Fatal(err)
 	}
 	msgs := []publish.Message{{Topic: "floorwatch.events", Key: []byte("a"), Value: []byte("{}")},
@@ -66,7 +67,7 @@ func TestPublishGivesUpAtTheDeadline(t *testing.T) {
 	c, p := start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := p.EnsureTopics(ctx, publish.DefaultTopics(), 1, -1); err != nil {
+	if _, err := kadm.NewClient(p.Client()).CreateTopics(ctx, 1, -1, nil, schemas.NewTopics("").IngestTopics()...); err != nil {
 		t.Fatal(err)
 	}
 	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/floorwatch/floorwatch/internal/connect"
+	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -100,4 +102,38 @@ func leadersReady(md kadm.Metadata, topic string, partitions int32) error {
 		}
 	}
 	return nil
+}
+
+// Topics creates the whole set of pipeline topics under a unique prefix
+// (connect.EnsureTopics: partitions partitions each, the changelog
+// compacted with as many as the events topic), waits until every
+// partition has a leader, and deletes them when the test ends.
+func Topics(tb testing.TB, partitions int32) schemas.Topics {
+	tb.Helper()
+	adm := KafkaAdmin(tb)
+	t := schemas.NewTopics(UniqueName(tb, "fw") + ".")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := connect.EnsureTopics(ctx, adm, t, partitions, 1); err != nil {
+		tb.Fatalf("testenv: create topics %s*: %v", t.Prefix, err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if _, err := adm.DeleteTopics(ctx, t.All()...); err != nil {
+			tb.Logf("testenv: delete topics %s*: %v", t.Prefix, err)
+		}
+	})
+	for _, topic := range t.All() {
+		if err := waitForLeaders(ctx, adm, topic, partitions); err != nil {
+			tb.Fatalf("testenv: topic %s: %v", topic, err)
+		}
+	}
+	return t
+}
+
+// KafkaOptions are the connection options of the test broker, as
+// connect.Kafka builds them for a deployment.
+func KafkaOptions(tb testing.TB) []kgo.Opt {
+	return []kgo.Opt{kgo.SeedBrokers(KafkaBrokers(tb)...)}
 }

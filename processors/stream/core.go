@@ -25,7 +25,7 @@ type core struct {
 	policies Policies
 	tenants  map[string]*conversation.Tenant
 	presence *conversation.Presence
-	topics   Topics
+	topics   schemas.Topics
 	// maxSkew is how far ahead of its arrival an event may claim to have
 	// occurred (SPEC 2.2.1).
 	maxSkew time.Duration
@@ -34,7 +34,7 @@ type core struct {
 	ceiling int64
 }
 
-func newCore(p Policies, t Topics, maxSkew time.Duration) *core {
+func newCore(p Policies, t schemas.Topics, maxSkew time.Duration) *core {
 	return &core{policies: p, tenants: map[string]*conversation.Tenant{}, presence: conversation.NewPresence(), topics: t,
 		maxSkew: maxSkew, ceiling: math.MaxInt64}
 }
@@ -96,5 +96,5 @@ func (c *core) deadLetter(out emitter, partition int32, offset int64, value []by
 	if err != nil {
 		panic(fmt.Sprintf("stream: encode dead letter: %v", err))
 	}
-	out.emit(c.topics.DLQ, -1, []byte(c.topics.Events+"/"+strconv.Itoa(int(partition))), b)
+	out.emit(c.topics.ProcessDeadLetters, -1, []byte(c.topics.Events+"/"+strconv.Itoa(int(partition))), b)
 }

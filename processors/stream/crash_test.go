@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/twmb/franz-go/pkg/kadm"
 )
 
@@ -17,7 +18,7 @@ type childSpec struct {
 	Brokers  []string
 	Group    string
 	Instance string
-	Topics   Topics
+	Topics   schemas.Topics
 	Start    time.Time
 }
 

@@ -20,7 +20,7 @@ import (
 type kafkaEnv struct {
 	t       testing.TB
 	brokers []string
-	topics  Topics
+	topics  schemas.Topics
 	group   string
 	start   time.Time
 	// atLeastOnce runs the runners with exactly-once off.
@@ -28,21 +28,14 @@ type kafkaEnv struct {
 }
 
 func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
-	brokers := testenv.KafkaBrokers(t)
-	compact := "compact"
-	mk := func(p string, n int32) string { return testenv.CreateTopic(t, p, n, nil) }
-	return &kafkaEnv{t: t, brokers: brokers, group: testenv.UniqueName(t, "group"), start: time.Now(), topics: Topics{
-		Events: mk("events", partitions), OperatorStatus: mk("ops", 1),
-		State:   testenv.CreateTopic(t, "state", partitions, map[string]*string{"cleanup.policy": &compact}),
-		Metrics: mk("metrics", 4), Conversations: mk("convs", 4), StatusChanges: mk("status", 4),
-		Gauges: mk("gauges", 1), Watermarks: mk("wm", 1), DLQ: mk("dlq", 1),
-	}}
+	return &kafkaEnv{t: t, brokers: testenv.KafkaBrokers(t), group: testenv.UniqueName(t, "group"), start: time.Now(),
+		topics: testenv.Topics(t, partitions)}
 }
 
 // options are a runner's options; the wall clock starts at endOfTraffic,
 // so idle partitions move their clock there.
 func (k *kafkaEnv) options(instance string) Options {
-	return Options{Brokers: k.brokers, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: defaultPolicies{},
+	return Options{Kafka: []kgo.Opt{kgo.SeedBrokers(k.brokers...)}, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: defaultPolicies{},
 		FlushInterval: 200 * time.Millisecond, GaugeInterval: time.Second, IdleAdvance: 500 * time.Millisecond,
 		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }, Logger: testLogger(instance),
 		AtLeastOnce: k.atLeastOnce}

@@ -3,54 +3,35 @@ package stream
 import (
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
-
-// Topics names every topic the runner reads and writes.
-type Topics struct {
-	Events, OperatorStatus, State                                  string
-	Metrics, Conversations, StatusChanges, Gauges, Watermarks, DLQ string
-}
-
-// DefaultTopics returns the topic names of schemas.
-func DefaultTopics() Topics {
-	return Topics{Events: schemas.TopicEvents, OperatorStatus: schemas.TopicOperatorStatus, State: schemas.TopicState,
-		Metrics: schemas.TopicMetrics, Conversations: schemas.TopicConversations, StatusChanges: schemas.TopicStatusChanges,
-		Gauges: schemas.TopicGauges, Watermarks: schemas.TopicWatermarks, DLQ: schemas.TopicProcessDeadLetters}
-}
-
-// outputs lists the topics the runner produces to, changelog excluded.
-func (t Topics) outputs() []string {
-	return []string{t.Metrics, t.Conversations, t.StatusChanges, t.Gauges, t.Watermarks, t.DLQ}
-}
 
 // Policies gives each tenant's policy (config.Directory satisfies it).
 type Policies interface {
 	Policy(tenant string) schemas.Policy
 }
 
-// Options configure a Runner. Brokers, Policies and InstanceID are
+// Options configure a Runner. Kafka, Policies and InstanceID are
 // required; zero values of the rest take the defaults noted.
 type Options struct {
-	Brokers  []string
-	ClientID string // default "floorwatch"
+	// Kafka are the connection options every client of the runner starts
+	// from (seed brokers, TLS, SASL: connect.Kafka); the runner adds its
+	// own (group, transactions, client ids).
+	Kafka    []kgo.Opt
+	ClientID string // prefix of the clients' ids, default "floorwatch"
 	Group    string // consumer group, default "floorwatch-process"
 	// InstanceID is this instance's static group membership id; it must be
 	// stable across restarts (a pod name) and unique among live instances.
 	// The transactional id is derived from it, so a restarted instance
 	// fences its own predecessor at once.
-	InstanceID string
-	Topics     Topics // default DefaultTopics()
-	Policies   Policies
-	// Partitions and ReplicationFactor shape the topics the runner creates
-	// when missing (defaults 12 and -1, the broker's default); the
-	// changelog always gets the events topic's partition count.
-	Partitions        int32
-	ReplicationFactor int16
-
+	InstanceID    string
+	Topics        schemas.Topics // default schemas.NewTopics("")
+	Policies      Policies
 	FlushInterval time.Duration // one transaction per interval, default 1 s
 	GaugeInterval time.Duration // default 10 s
 	IdleAdvance   time.Duration // default 1 s
@@ -98,14 +79,8 @@ func (o *Options) setDefaults() {
 	if o.Group == "" {
 		o.Group = "floorwatch-process"
 	}
-	if o.Topics == (Topics{}) {
-		o.Topics = DefaultTopics()
-	}
-	if o.Partitions <= 0 {
-		o.Partitions = 12
-	}
-	if o.ReplicationFactor == 0 {
-		o.ReplicationFactor = -1
+	if o.Topics == (schemas.Topics{}) {
+		o.Topics = schemas.NewTopics("")
 	}
 	if o.MaxPollRecords <= 0 {
 		o.MaxPollRecords = 10000
@@ -123,8 +98,8 @@ func (o *Options) setDefaults() {
 
 func (o *Options) validate() error {
 	var errs []error
-	if len(o.Brokers) == 0 {
-		errs = append(errs, errors.New("stream: no brokers"))
+	if len(o.Kafka) == 0 {
+		errs = append(errs, errors.New("stream: no Kafka connection options"))
 	}
 	if o.InstanceID == "" {
 		errs = append(errs, errors.New("stream: no instance id"))
@@ -133,6 +108,17 @@ func (o *Options) validate() error {
 		errs = append(errs, errors.New("stream: no tenant policies"))
 	}
 	return errors.Join(errs...)
+}
+
+// client returns a new client of the connection options, named
+// ClientID plus suffix, with extra options.
+func (o *Options) client(suffix string, extra ...kgo.Opt) (*kgo.Client, error) {
+	return kgo.NewClient(o.clientOpts(suffix, extra...)...)
+}
+
+func (o *Options) clientOpts(suffix string, extra ...kgo.Opt) []kgo.Opt {
+	opts := append(slices.Clone(o.Kafka), kgo.ClientID(o.ClientID+suffix))
+	return append(opts, extra...)
 }
 
 // transactionalID is stable per instance: a restarted instance fences

@@ -35,7 +35,7 @@ func (c *collector) on(topic string) []emitted {
 }
 
 func testCore() *core {
-	return newCore(defaultPolicies{}, DefaultTopics(), schemas.DefaultMaxFutureSkew)
+	return newCore(defaultPolicies{}, schemas.NewTopics(""), schemas.DefaultMaxFutureSkew)
 }
 
 func waitingConversation(customer string) []schemas.Event {

@@ -15,7 +15,7 @@ import (
 // has read what the topic held when it started.
 func (r *Runner) followPresence(ctx context.Context, caughtUp chan<- struct{}) error {
 	topic := r.opts.Topics.OperatorStatus
-	cl, err := kgo.NewClient(kgo.SeedBrokers(r.opts.Brokers...), kgo.ClientID(r.opts.ClientID+"-presence"),
+	cl, err := r.opts.client("-presence",
 		kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {

@@ -25,7 +25,7 @@ func (r *Runner) restore(ctx context.Context, ps []int32) (map[int32]*partition,
 		offsets[p] = kgo.NewOffset().AtStart()
 		out[p] = newPartition(p)
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(r.opts.Brokers...), kgo.ClientID(r.opts.ClientID+"-restore"),
+	cl, err := r.opts.client("-restore",
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords(),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offsets}), kgo.FetchMaxBytes(64<<20))
 	if err != nil {
@@ -135,7 +135,7 @@ func (r *Runner) stableEnds(ctx context.Context, adm *kadm.Client, ps []int32) (
 // group: the coordinator aborts whatever a killed predecessor with the
 // same id left open, so restores do not wait for the transaction timeout.
 func (r *Runner) fence(ctx context.Context) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(r.opts.Brokers...), kgo.ClientID(r.opts.ClientID+"-fence"))
+	cl, err := r.opts.client("-fence")
 	if err != nil {
 		return fmt.Errorf("fence: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -50,9 +49,9 @@ func New(opts Options) (*Runner, error) {
 	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics, opts.MaxFutureSkew), metrics: m, parts: map[int32]*partition{}}, nil
 }
 
-// Run creates missing topics, fences a predecessor's open transaction
-// (exactly-once mode),
-// catches up on operator presence, joins the group and processes until
+// Run fences a predecessor's open transaction (exactly-once mode; the
+// topics exist: connect.EnsureTopics), catches up on operator presence,
+// joins the group and processes until
 // ctx is canceled. On cancel it ends the open transaction with a commit
 // (work done is kept) and leaves.
 func (r *Runner) Run(ctx context.Context) error {
@@ -92,25 +91,17 @@ func (r *Runner) Run(ctx context.Context) error {
 }
 
 func (r *Runner) prepare(ctx context.Context) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(r.opts.Brokers...), kgo.ClientID(r.opts.ClientID))
-	if err != nil {
-		return fmt.Errorf("stream: %w", err)
-	}
-	defer cl.Close()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := EnsureTopics(tctx, kadm.NewClient(cl), r.opts.Topics, r.opts.Partitions, r.opts.ReplicationFactor); err != nil {
-		return fmt.Errorf("stream: %w", err)
-	}
 	if r.opts.AtLeastOnce {
 		return nil
 	}
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	return r.fence(tctx)
 }
 
 // newDelivery joins the group in the configured delivery mode.
 func (r *Runner) newDelivery() (delivery, error) {
-	opts := r.clientOpts()
+	opts := r.groupOpts()
 	if r.opts.AtLeastOnce {
 		cl, err := kgo.NewClient(append(opts, kgo.DisableAutoCommit())...)
 		if err != nil {
@@ -130,22 +121,21 @@ func (r *Runner) newDelivery() (delivery, error) {
 // records, and so how late newly assigned partitions start.
 const fetchMaxWait = 500 * time.Millisecond
 
-func (r *Runner) clientOpts() []kgo.Opt {
+func (r *Runner) groupOpts() []kgo.Opt {
 	o := r.opts
-	return []kgo.Opt{
-		kgo.SeedBrokers(o.Brokers...), kgo.ClientID(o.ClientID),
+	return o.clientOpts("",
 		kgo.ConsumerGroup(o.Group), kgo.ConsumeTopics(o.Topics.Events), kgo.InstanceID(o.InstanceID),
-		kgo.SessionTimeout(o.SessionTimeout), kgo.RebalanceTimeout(2 * time.Minute),
+		kgo.SessionTimeout(o.SessionTimeout), kgo.RebalanceTimeout(2*time.Minute),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.BlockRebalanceOnPoll(),
 		kgo.OnPartitionsAssigned(r.assigned), kgo.OnPartitionsRevoked(r.revoked), kgo.OnPartitionsLost(r.revoked),
 		kgo.RecordPartitioner(partitioner{state: o.Topics.State, byKey: kgo.StickyKeyPartitioner(nil)}),
-		kgo.ProducerBatchMaxBytes(4 << 20), kgo.MaxBufferedRecords(1 << 20),
+		kgo.ProducerBatchMaxBytes(4<<20), kgo.MaxBufferedRecords(1<<20),
 		// A fetch in flight when partitions are assigned does not carry
 		// them: the new partitions wait for it to return. The default
 		// (5 s) would add up to 5 s to every takeover.
 		kgo.FetchMaxWait(fetchMaxWait),
-	}
+	)
 }
 
 // partitioner writes the changelog to the partition the runner names

@@ -30,7 +30,7 @@ import (
 func (r *Runner) fenceDeparted(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, r.opts.TransactionTimeout)
 	defer cancel()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(r.opts.Brokers...), kgo.ClientID(r.opts.ClientID+"-fence"))
+	cl, err := r.opts.client("-fence")
 	if err != nil {
 		r.opts.Logger.Warn("cannot fence departed instances", "err", err)
 		return
@@ -105,7 +105,7 @@ func departedTransactions(txns []kadm.DescribedTransaction, prefix string, live,
 // ownTopics are the topics this group's transactions write.
 func (r *Runner) ownTopics() map[string]bool {
 	out := map[string]bool{r.opts.Topics.State: true}
-	for _, t := range r.opts.Topics.outputs() {
+	for _, t := range r.opts.Topics.ProcessorOutputs() {
 		out[t] = true
 	}
 	return out

@@ -37,7 +37,7 @@ func Diff(before, after []conversation.Conversation, em *Emitted, targets Target
 		if prev != nil && prev.Hash == h {
 			continue
 		}
-		out.Rows = append(out.Rows, a.Row(version))
+		out.Rows = append(out.Rows, withTargets(a.Row(version), targets))
 		out.Changes = append(out.Changes, historyChanges(a, findView(before, a.ID), prev, version)...)
 	}
 	for _, ec := range em.Convs {
@@ -102,4 +102,18 @@ func retracted(id string, b *conversation.Conversation, version int64) schemas.C
 	}
 	return schemas.ConversationRow{V: 1, ConversationID: id, Version: version, Deleted: true,
 		FirstResponseMs: -1, ResolutionMs: -1}
+}
+
+// withTargets writes into each first response of row the service-level
+// target it was judged by (the same one MetricDeltas counts within), so
+// that the sink and SQL read the processors' decision, never recompute it
+// from a configuration that may have changed since.
+func withTargets(row schemas.ConversationRow, targets Targets) schemas.ConversationRow {
+	row.Durations = slices.Clone(row.Durations) // the view's own stay as they are
+	for i := range row.Durations {
+		if d := &row.Durations[i]; d.Kind == "first_response" {
+			d.TargetMs = targets(row.Tenant, d.Team).Milliseconds()
+		}
+	}
+	return row
 }

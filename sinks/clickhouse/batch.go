@@ -9,6 +9,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // batch is the records [start, end] of one partition. Its boundaries are
@@ -35,10 +37,10 @@ type built struct {
 	dead    int // records dead-lettered
 }
 
-// build decodes every record of b. Records that cannot be decoded, or
-// whose index is in refused (rows the client could not encode), become
-// dead_letters rows instead.
-func (b *batch) build(target TargetFunc, alias map[string]string, refused map[*kgo.Record]string) *built {
+// build decodes every record of b, by the contract topic its topic is in
+// topics. Records that cannot be decoded, or that are in refused (rows the
+// client could not encode), become dead_letters rows instead.
+func (b *batch) build(topics schemas.Topics, refused map[*kgo.Record]string) *built {
 	out := &built{tables: map[string][][]any{}, sources: map[string][]*kgo.Record{}}
 	add := func(r Row, rec *kgo.Record) {
 		out.tables[r.Table] = append(out.tables[r.Table], r.Values)
@@ -50,10 +52,7 @@ func (b *batch) build(target TargetFunc, alias map[string]string, refused map[*k
 			out.dead++
 			continue
 		}
-		kind := rec.Topic
-		if a, ok := alias[kind]; ok {
-			kind = a
-		}
+		kind, _ := topics.Contract(rec.Topic)
 		if isDeadLetterTopic(kind) {
 			r, err := upstreamDeadLetterRow(rec)
 			if err != nil {
@@ -63,7 +62,7 @@ func (b *batch) build(target TargetFunc, alias map[string]string, refused map[*k
 			add(r, rec)
 			continue
 		}
-		rows, err := Rows(kind, rec.Value, target)
+		rows, err := Rows(kind, rec.Value)
 		if err != nil {
 			add(sinkDeadLetterRow(rec, err.Error()), rec)
 			out.dead++
@@ -99,11 +98,11 @@ func (bt *built) tableNames() []string {
 // dead_letters, and the batch is rebuilt without that table. It returns
 // the rows written per table; an error means the whole batch must be
 // retried (whatever was written is deduplicated then).
-func (b *batch) write(ctx context.Context, conn driver.Conn, target TargetFunc, alias map[string]string) (*built, error) {
+func (b *batch) write(ctx context.Context, conn driver.Conn, topics schemas.Topics) (*built, error) {
 	refused := map[*kgo.Record]string{}
 	bisected := map[string][][]any{} // tables whose good rows bisect wrote
 	for {
-		bt := b.build(target, alias, refused)
+		bt := b.build(topics, refused)
 		for t := range bisected {
 			delete(bt.tables, t)
 		}

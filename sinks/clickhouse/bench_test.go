@@ -24,7 +24,7 @@ func BenchmarkInsertMetricBatches(b *testing.B) {
 			for i := range b.N {
 				var all []Row
 				for _, v := range values {
-					rs, err := Rows(schemas.TopicMetrics, v, nil)
+					rs, err := Rows(schemas.TopicMetrics, v)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -73,7 +73,7 @@ func TestServerRefusedRowsAreBisectedOutAndCrashesMidBisectDoNotDuplicate(t *tes
 	// Crash after 1, 2, 3... inserts, resuming the same planned batch each
 	// time, until one attempt goes through.
 	for left := 1; ; left++ {
-		_, err := b.write(ctx, &crashingConn{Conn: conn, left: left}, nil, nil)
+		_, err := b.write(ctx, &crashingConn{Conn: conn, left: left}, schemas.NewTopics(""))
 		if err == nil {
 			break
 		}
@@ -81,7 +81,7 @@ func TestServerRefusedRowsAreBisectedOutAndCrashesMidBisectDoNotDuplicate(t *tes
 			t.Fatalf("attempt with %d inserts: %v", left, err)
 		}
 	}
-	if _, err := b.write(ctx, conn, nil, nil); err != nil { // and once more, as after a lost commit
+	if _, err := b.write(ctx, conn, schemas.NewTopics("")); err != nil { // and once more, as after a lost commit
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, conn: conn}

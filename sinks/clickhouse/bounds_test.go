@@ -42,7 +42,7 @@ func TestMetricBoundsMergeWithMinAndMaxIntoEveryRollup(t *testing.T) {
 		delta("globex", [3]int64{4000, 4000, 1}),
 		oldRecord,
 	} {
-		rows, err := Rows(schemas.TopicMetrics, v, nil)
+		rows, err := Rows(schemas.TopicMetrics, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestMetricBoundsMergeWithMinAndMaxIntoEveryRollup(t *testing.T) {
 
 func TestRowsOfAMetricDeltaWithoutDurationsHoldTheBoundsIdentity(t *testing.T) {
 	b, _ := json.Marshal(schemas.MetricDelta{V: 1, Minute: schemas.At(day), Segment: schemas.Segment{Tenant: "acme"}, Opened: 1})
-	rows, err := Rows(schemas.TopicMetrics, b, nil)
+	rows, err := Rows(schemas.TopicMetrics, b)
 	if err != nil {
 		t.Fatal(err)
 	}

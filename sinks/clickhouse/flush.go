@@ -85,7 +85,7 @@ func (s *Sink) writeAll(ctx context.Context, due []*batch) []*batch {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			start := time.Now()
-			bt, err := b.write(ctx, s.conn, s.opt.Target, s.opt.TopicAlias)
+			bt, err := b.write(ctx, s.conn, s.opt.Topics)
 			errs[i] = err
 			if err != nil {
 				return

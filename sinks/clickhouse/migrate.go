@@ -15,6 +15,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/connect"
 )
 
 //go:embed migrations/*.sql
@@ -104,7 +105,7 @@ func Migrate(ctx context.Context, cfg config.ClickHouse, opt MigrateOptions) err
 		return err
 	}
 	db := cfg.Database
-	server, err := Open(ctx, cfg, false)
+	server, err := connect.ClickHouse(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func Migrate(ctx context.Context, cfg config.ClickHouse, opt MigrateOptions) err
 	}
 	// Unqualified names in the migrations resolve in db through this
 	// connection's default database.
-	conn, err := Open(ctx, cfg, true)
+	conn, err := connect.ClickHouse(ctx, cfg, true)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/connect"
 	"github.com/floorwatch/floorwatch/internal/testenv"
 )
 
@@ -106,7 +107,7 @@ func TestMigrateSetsTheConfiguredEventsTTL(t *testing.T) {
 func TestMessageStatusNeverMovesBackwards(t *testing.T) {
 	cfg := testDatabase(t)
 	ctx := context.Background()
-	conn, err := Open(ctx, cfg, true)
+	conn, err := connect.ClickHouse(ctx, cfg, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func insertEvents(t *testing.T, ctx context.Context, cfg string, topic string, e
 	t.Helper()
 	conn := testenv.ClickHouseConn(t, cfg)
 	for i := range events {
-		rows, err := Rows(topic, mustJSON(events[i]), nil)
+		rows, err := Rows(topic, mustJSON(events[i]))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,20 +14,17 @@ type Row struct {
 	Values []any
 }
 
-// TargetFunc returns the service-level target of a tenant's team.
-type TargetFunc func(tenant, team string) time.Duration
-
 // Rows decodes one record value of topic into table rows. An error means
 // the record can never be written (undecodable, or a value the tables
 // refuse): the caller dead-letters it.
-func Rows(topic string, value []byte, target TargetFunc) ([]Row, error) {
+func Rows(topic string, value []byte) ([]Row, error) {
 	switch topic {
 	case schemas.TopicMetrics:
 		var m schemas.MetricDelta
 		return decode(value, &m, func() ([]Row, error) { return metricRows(&m) })
 	case schemas.TopicConversations:
 		var c schemas.ConversationRow
-		return decode(value, &c, func() ([]Row, error) { return conversationRows(&c, target) })
+		return decode(value, &c, func() ([]Row, error) { return conversationRows(&c) })
 	case schemas.TopicStatusChanges:
 		var s schemas.StatusChange
 		return decode(value, &s, func() ([]Row, error) { return statusRows(&s) })

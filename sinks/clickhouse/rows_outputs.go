@@ -45,7 +45,7 @@ func bounds(d *schemas.DurationDelta) schemas.DurationBounds {
 	return noBounds
 }
 
-func conversationRows(r *schemas.ConversationRow, target TargetFunc) ([]Row, error) {
+func conversationRows(r *schemas.ConversationRow) ([]Row, error) {
 	var c checker
 	c.nonEmpty("conversation_id", r.ConversationID)
 	if r.Deleted {
@@ -77,13 +77,9 @@ func conversationRows(r *schemas.ConversationRow, target TargetFunc) ([]Row, err
 		c.opt("queued_since", r.QueuedSince)}
 	rows := []Row{{TableConversations, v}}
 	for i, d := range r.Durations {
-		var t int64
-		if d.Kind == "first_response" && target != nil {
-			t = target(r.Tenant, d.Team).Milliseconds()
-		}
 		rows = append(rows, Row{TableDurations, []any{r.ConversationID, version, c.nonEmpty("durations.kind", d.Kind),
 			uint32(i), r.Tenant, string(r.Channel), r.InteractionType, d.Team, d.Operator,
-			c.at("durations.ended_at", d.EndedAt), d.Ms, d.BusinessMs, t}})
+			c.at("durations.ended_at", d.EndedAt), d.Ms, d.BusinessMs, d.TargetMs}})
 	}
 	return rows, c.err
 }

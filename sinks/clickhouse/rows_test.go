@@ -31,7 +31,7 @@ func TestRowsAcceptsWhatTheTablesHoldAndRefusesTheRest(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rows, err := Rows(c.topic, []byte(c.value), nil)
+			rows, err := Rows(c.topic, []byte(c.value))
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("err = %v, want one saying %q", err, c.err)
@@ -60,7 +60,7 @@ func FuzzRowsNeverPanics(f *testing.F) {
 	f.Add(schemas.TopicMetrics, []byte(`{"minute":"2026-11-20T09:00:00Z","segment":{"tenant":"t"}}`))
 	f.Add(schemas.TopicEvents, []byte(`{"kind":"customer_message","tenant":"t","occurred_at":"2026-11-20T09:00:00Z"}`))
 	f.Fuzz(func(t *testing.T, topic string, value []byte) {
-		rows, err := Rows(topic, value, nil)
+		rows, err := Rows(topic, value)
 		if err != nil {
 			return
 		}

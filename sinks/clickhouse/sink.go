@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,29 +13,29 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // DefaultGroup is the sinks' consumer group.
 const DefaultGroup = "floorwatch-sink"
 
-// Options configure a Sink. Brokers, BatchRows and BatchInterval are
+// Options configure a Sink. Kafka, BatchRows and BatchInterval are
 // required; the rest have defaults.
 type Options struct {
-	Brokers  []string
+	// Kafka are the connection options (seed brokers, TLS, SASL:
+	// connect.Kafka); the sink adds its consumer group's.
+	Kafka    []kgo.Opt
 	ClientID string
-	Group    string   // default DefaultGroup
-	Topics   []string // default InputTopics()
-	// TopicAlias maps a consumed topic to the contract topic whose records
-	// it holds (tests with unique topic names); absent means itself.
-	TopicAlias    map[string]string
+	Group    string // default DefaultGroup
+	// Topics are the deployment's topics (default schemas.NewTopics("")):
+	// the sink reads their SinkInputs and maps each back to its contract
+	// name to pick its table.
+	Topics        schemas.Topics
 	BatchRows     int
 	BatchInterval time.Duration
-	// Target gives first responses their team's service-level target.
-	Target     TargetFunc
-	Logger     *slog.Logger
-	Registerer prometheus.Registerer
-	// KafkaOpts are added to the client's options (tests, TLS, SASL).
-	KafkaOpts []kgo.Opt
+	Logger        *slog.Logger
+	Registerer    prometheus.Registerer
 
 	// afterWrite, when set, runs after a batch is in ClickHouse and before
 	// its offset is committed; an error stops Run there (a crash, in tests).
@@ -63,24 +64,23 @@ type Sink struct {
 // New creates a sink writing through conn (whose default database holds
 // the tables). The caller closes conn after Run returns.
 func New(opt Options, conn driver.Conn) (*Sink, error) {
-	if len(opt.Brokers) == 0 || opt.BatchRows <= 0 || opt.BatchInterval <= 0 {
-		return nil, errors.New("sink: brokers, batch rows and batch interval are required")
+	if len(opt.Kafka) == 0 || opt.BatchRows <= 0 || opt.BatchInterval <= 0 {
+		return nil, errors.New("sink: Kafka connection options, batch rows and batch interval are required")
 	}
 	if opt.Group == "" {
 		opt.Group = DefaultGroup
 	}
-	if len(opt.Topics) == 0 {
-		opt.Topics = InputTopics()
+	if opt.Topics == (schemas.Topics{}) {
+		opt.Topics = schemas.NewTopics("")
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Sink{opt: opt, conn: conn, m: newMetrics(opt.Registerer), log: opt.Logger,
 		parts: map[string]map[int32]*partition{}}
-	kopts := append([]kgo.Opt{
-		kgo.SeedBrokers(opt.Brokers...),
+	kopts := append(slices.Clone(opt.Kafka),
 		kgo.ConsumerGroup(opt.Group),
-		kgo.ConsumeTopics(opt.Topics...),
+		kgo.ConsumeTopics(opt.Topics.SinkInputs()...),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		// Processors write their outputs in transactions.
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
@@ -88,7 +88,7 @@ func New(opt Options, conn driver.Conn) (*Sink, error) {
 		kgo.BlockRebalanceOnPoll(),
 		kgo.OnPartitionsRevoked(s.forget),
 		kgo.OnPartitionsLost(s.forget),
-	}, opt.KafkaOpts...)
+	)
 	if opt.ClientID != "" {
 		kopts = append(kopts, kgo.ClientID(opt.ClientID))
 	}

@@ -23,32 +23,21 @@ type fixture struct {
 	t      testing.TB
 	cfg    config.ClickHouse
 	conn   driver.Conn
-	topics map[string]string // contract topic -> real topic
-	alias  map[string]string // real topic -> contract topic
+	topics schemas.Topics
 	group  string
 }
 
 func newFixture(t testing.TB, partitions int32) *fixture {
 	t.Helper()
 	testenv.KafkaBrokers(t)
-	f := &fixture{t: t, cfg: testDatabase(t), topics: map[string]string{}, alias: map[string]string{},
-		group: testenv.UniqueName(t, "sink")}
+	f := &fixture{t: t, cfg: testDatabase(t), topics: testenv.Topics(t, partitions), group: testenv.UniqueName(t, "sink")}
 	f.conn = testenv.ClickHouseConn(t, f.cfg.Database)
-	for i, topic := range InputTopics() {
-		real := testenv.CreateTopic(t, fmt.Sprintf("t%d", i), partitions, nil)
-		f.topics[topic], f.alias[real] = real, topic
-	}
 	return f
 }
 
 func (f *fixture) options(rows int) Options {
-	var real []string
-	for r := range f.alias {
-		real = append(real, r)
-	}
-	return Options{Brokers: testenv.KafkaBrokers(f.t), Group: f.group, Topics: real, TopicAlias: f.alias,
-		BatchRows: rows, BatchInterval: 50 * time.Millisecond,
-		Target: func(string, string) time.Duration { return schemas.DefaultServiceLevelTarget }}
+	return Options{Kafka: testenv.KafkaOptions(f.t), Group: f.group, Topics: f.topics,
+		BatchRows: rows, BatchInterval: 50 * time.Millisecond}
 }
 
 // produce writes values to the real topic standing for topic, keyed so
@@ -58,7 +47,7 @@ func (f *fixture) produce(topic string, values ...[]byte) {
 	cl := testenv.KafkaClient(f.t)
 	var rs []*kgo.Record
 	for i, v := range values {
-		rs = append(rs, &kgo.Record{Topic: f.topics[topic], Key: fmt.Appendf(nil, "k%d", i), Value: v})
+		rs = append(rs, &kgo.Record{Topic: f.topics.Prefix + topic, Key: fmt.Appendf(nil, "k%d", i), Value: v})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -22,7 +22,7 @@ func TestSinkWritesEveryKindOfOutputRecord(t *testing.T) {
 		LastEventAt: schemas.At(t0.Add(2 * time.Minute)), FirstResponseMs: 60000, ResolutionMs: -1,
 		TransferTimes: []schemas.Time{schemas.At(t0.Add(90 * time.Second))},
 		Durations: []schemas.DurationRecord{{Kind: "first_response", EndedAt: schemas.At(t0.Add(2 * time.Minute)),
-			Team: "t1", Operator: "o1", Ms: 60000, BusinessMs: 60000}}}
+			Team: "t1", Operator: "o1", Ms: 60000, BusinessMs: 60000, TargetMs: 300000}}}
 	f.produce(schemas.TopicMetrics, deltas(10, t0)...)
 	f.produce(schemas.TopicConversations, mustJSON(conv))
 	f.produce(schemas.TopicStatusChanges, mustJSON(schemas.StatusChange{V: 1, ConversationID: "c1", Seq: 0, Version: 1,

@@ -1,7 +1,5 @@
 package clickhouse
 
-import "github.com/floorwatch/floorwatch/schemas"
-
 // Table names, as the migrations create them.
 const (
 	TableMetricsMinute  = "metrics_minute"
@@ -14,13 +12,6 @@ const (
 	TableDeadLetters    = "dead_letters"
 	TableOperatorStatus = "operator_status"
 )
-
-// InputTopics lists the topics the sink copies into ClickHouse.
-func InputTopics() []string {
-	return []string{schemas.TopicMetrics, schemas.TopicConversations, schemas.TopicStatusChanges,
-		schemas.TopicGauges, schemas.TopicWatermarks, schemas.TopicEvents, schemas.TopicOperatorStatus,
-		schemas.TopicIngestDeadLetters, schemas.TopicProcessDeadLetters}
-}
 
 // columns returns the columns the sink writes into table, in the order the
 // row builders produce values.

@@ -30,7 +30,7 @@ func TestCompleteUntilIsTheLowestPartitionWatermarkCappedAtTo(t *testing.T) {
 	}{{0, "09:30"}, {0, "09:50"}, {1, "09:20"}, {1, "09:40"}} {
 		b, _ := json.Marshal(schemas.Watermark{V: 1, Topic: schemas.TopicEvents, Partition: w.partition,
 			CompleteUntil: day(w.until), At: day("10:00")})
-		rs, err := sinkch.Rows(schemas.TopicWatermarks, b, nil)
+		rs, err := sinkch.Rows(schemas.TopicWatermarks, b)
 		if err != nil {
 			t.Fatal(err)
 		}

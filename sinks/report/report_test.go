@@ -128,16 +128,22 @@ func loaded(t testing.TB) (driver.Conn, context.Context) {
 		t.Fatal(err)
 	}
 	conn := testenv.ClickHouseConn(t, db)
-	target := func(string, string) time.Duration { return 5 * time.Minute }
 	var rows []sinkch.Row
 	for _, recs := range dataSet() {
 		for _, r := range recs {
 			topic := schemas.TopicStatusChanges
-			if _, ok := r.(schemas.ConversationRow); ok {
+			if row, ok := r.(schemas.ConversationRow); ok {
 				topic = schemas.TopicConversations
+				// The processors write the target a first response was judged by.
+				for i := range row.Durations {
+					if row.Durations[i].Kind == "first_response" {
+						row.Durations[i].TargetMs = (5 * time.Minute).Milliseconds()
+					}
+				}
+				r = row
 			}
 			b, _ := json.Marshal(r)
-			rs, err := sinkch.Rows(topic, b, target)
+			rs, err := sinkch.Rows(topic, b)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package stream
+package connect
 
 import (
 	"context"
@@ -8,15 +8,19 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// EnsureTopics creates the topics of t that are missing: the inputs and
-// outputs with partitions partitions, and the changelog compacted, with
+// EnsureTopics creates the topics of t that are missing, as every role
+// does at start-up (idempotent; existing topics are left as they are):
+// each with partitions partitions and rf replicas (-1: the broker's
+// default), except the processors' changelog, which is compacted and has
 // exactly as many partitions as the events topic (changelog partition n
 // holds the state of events partition n). An existing changelog with
 // another count is an error.
-func EnsureTopics(ctx context.Context, adm *kadm.Client, t Topics, partitions int32, rf int16) error {
-	if err := create(ctx, adm, partitions, rf, nil, t.Events, t.OperatorStatus); err != nil {
+func EnsureTopics(ctx context.Context, adm *kadm.Client, t schemas.Topics, partitions int32, rf int16) error {
+	if err := create(ctx, adm, partitions, rf, nil, t.Events, t.OperatorStatus, t.IngestDeadLetters); err != nil {
 		return err
 	}
 	n, err := partitionCount(ctx, adm, t.Events)
@@ -32,7 +36,7 @@ func EnsureTopics(ctx context.Context, adm *kadm.Client, t Topics, partitions in
 	} else if m != n {
 		return fmt.Errorf("topic %s has %d partitions, the events topic %s has %d: they must match", t.State, m, t.Events, n)
 	}
-	return create(ctx, adm, partitions, rf, nil, t.outputs()...)
+	return create(ctx, adm, partitions, rf, nil, t.ProcessorOutputs()...)
 }
 
 func create(ctx context.Context, adm *kadm.Client, partitions int32, rf int16, configs map[string]*string, topics ...string) error {
