@@ -14,10 +14,13 @@ import (
 // prints the first three; FLOORWATCH_REQUIRE_SERVICES=1 (set by .ci/run) turns
 // a missing service from a skip into a failure.
 const (
-	EnvKafkaBrokers    = "FLOORWATCH_KAFKA_BROKERS"
-	EnvClickHouseAddr  = "FLOORWATCH_CLICKHOUSE_ADDR"
-	EnvClickHouseHTTP  = "FLOORWATCH_CLICKHOUSE_HTTP"
-	EnvRequireServices = "FLOORWATCH_REQUIRE_SERVICES"
+	EnvKafkaBrokers = "FLOORWATCH_KAFKA_BROKERS"
+	// EnvKafkaSASLBrokers is the same broker's SASL listener (PLAIN and
+	// SCRAM), which deployments/local/services opens.
+	EnvKafkaSASLBrokers = "FLOORWATCH_KAFKA_SASL_BROKERS"
+	EnvClickHouseAddr   = "FLOORWATCH_CLICKHOUSE_ADDR"
+	EnvClickHouseHTTP   = "FLOORWATCH_CLICKHOUSE_HTTP"
+	EnvRequireServices  = "FLOORWATCH_REQUIRE_SERVICES"
 )
 
 // RequireServices reports whether a missing service must fail the test
@@ -42,6 +45,18 @@ func KafkaBrokers(tb testing.TB) []string {
 		return nil
 	}
 	return brokers
+}
+
+// KafkaSASLBrokers returns the SASL listener of the broker of KafkaBrokers
+// (FLOORWATCH_KAFKA_SASL_BROKERS), else it skips the test (or fails it when
+// FLOORWATCH_REQUIRE_SERVICES=1). The Docker fallback has no SASL listener.
+func KafkaSASLBrokers(tb testing.TB) []string {
+	tb.Helper()
+	if v := os.Getenv(EnvKafkaSASLBrokers); strings.TrimSpace(v) != "" {
+		return splitList(v)
+	}
+	unavailable(tb, "Kafka SASL listener", EnvKafkaSASLBrokers, errors.New("not set"))
+	return nil
 }
 
 // ClickHouse returns the native-protocol address (host:port) and the HTTP
