@@ -6,8 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/floorwatch/floorwatch/schemas"
 )
@@ -37,12 +37,12 @@ func (p *pending) build() Request {
 	r := Request{Tenant: p.tenant.id, Outcome: p.outcome, Late: p.late}
 	r.ReceivedAt = schemas.UnixMilli(p.at)
 	if p.query != "" {
-		r.Method, r.Route, r.Handshake = http.MethodGet, "/webhooks/"+string(p.ch), true
+		r.Method, r.Route, r.Handshake = "GET", "/webhooks/"+string(p.ch), true
 		r.Path = r.Route + "?" + p.query
 		r.Headers = schemas.Headers{"User-Agent": {userAgent(p.ch)}}
 		return r
 	}
-	r.Method = http.MethodPost
+	r.Method = "POST"
 	var body []byte
 	switch p.ch {
 	case schemas.WhatsApp:
@@ -128,7 +128,11 @@ func (p *pending) headers(body []byte) schemas.Headers {
 // to this route.
 func (p *pending) unparseable(body []byte) []byte {
 	if p.spoil%2 == 0 || p.ch == schemas.X {
-		return body[:len(body)*3/5]
+		cut := len(body) * 3 / 5
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut-- // a cut inside a rune would not survive a requests file
+		}
+		return body[:cut]
 	}
 	s := string(body)
 	switch p.ch {

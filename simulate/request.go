@@ -1,10 +1,6 @@
 package simulate
 
-import (
-	"net/http"
-
-	"github.com/floorwatch/floorwatch/schemas"
-)
+import "github.com/floorwatch/floorwatch/schemas"
 
 // Outcome is what a generated request is meant to get from ingest.
 type Outcome uint8
@@ -37,9 +33,9 @@ func (o Outcome) String() string {
 // Status is the HTTP status ingest answers to a request with this outcome.
 func (o Outcome) Status() int {
 	if o == BadSignature {
-		return http.StatusUnauthorized
+		return 401
 	}
-	return http.StatusOK
+	return 200
 }
 
 // Request is one generated request: the line of a requests file

@@ -23,6 +23,9 @@ const module = "github.com/floorwatch/floorwatch"
 //     see schemas, config and their own sub-packages only.
 //   - replay composes ingest decoding with the pure processor cores and
 //     touches neither Kafka nor ClickHouse.
+//   - simulate, the traffic generator, knows only schemas and config: it
+//     writes bodies as the platforms do, never with a stage's code; its
+//     sender (simulate/send) adds HTTP and nothing of Kafka or ClickHouse.
 //   - only cmd/floorwatch wires stages together; nothing but tests imports
 //     internal/testenv; segmentio/kafka-go appears in benchmarks only.
 type rule struct {
@@ -53,6 +56,10 @@ var rules = []rule{
 	{pkg: "sinks/...", project: []string{"schemas", "config", "sinks/..."}, thirdParty: true},
 	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/...", "processors/...", "replay/..."},
 		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
+	{pkg: "simulate", project: []string{"schemas", "config"}, thirdParty: true,
+		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/", "github.com/schollz/"}},
+	{pkg: "simulate/...", project: []string{"schemas", "config", "simulate/..."}, thirdParty: true,
+		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 }
 
 // everywhere applies to every non-test package.
@@ -166,6 +173,10 @@ func TestRulesCatchAViolation(t *testing.T) {
 		{"replay", "github.com/twmb/franz-go/pkg/kgo", true},
 		{"processors/conversation", module + "/processors/bizhours", false},
 		{"sinks/clickhouse", module + "/ingest", true},
+		{"simulate", module + "/ingest/normalize", true},
+		{"simulate", module + "/config", false},
+		{"simulate/send", module + "/simulate", false},
+		{"simulate/send", "github.com/twmb/franz-go/pkg/kgo", true},
 	}
 	for _, c := range cases {
 		r, ok := ruleFor(c.pkg)
