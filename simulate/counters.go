@@ -6,8 +6,9 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// Counters sum up what a Generator has emitted so far (conversations:
-// started so far). The maps are the caller's copies.
+// Counters sum up requests: those a Generator emitted so far (and the
+// conversations it started), or those a sender handed out (Add). Build
+// one with NewCounters; Clone before sharing it.
 type Counters struct {
 	Requests  int
 	ByOutcome map[Outcome]int
@@ -39,7 +40,13 @@ func (c Counters) Rate(start time.Time) float64 {
 	return float64(c.Events) / d
 }
 
-func (c *Counters) add(r *Request) {
+// NewCounters returns empty counters.
+func NewCounters() Counters {
+	return Counters{ByOutcome: map[Outcome]int{}, ByRoute: map[string]int{}, Kinds: map[schemas.Kind]int{}}
+}
+
+// Add counts r (not its conversation: only the Generator knows those).
+func (c *Counters) Add(r *Request) {
 	c.Requests++
 	c.ByOutcome[r.Outcome]++
 	c.ByRoute[r.Route]++
@@ -59,7 +66,8 @@ func (c *Counters) add(r *Request) {
 	c.Last = r.ReceivedAt.Time
 }
 
-func (c Counters) clone() Counters {
+// Clone returns a copy that shares nothing with c.
+func (c Counters) Clone() Counters {
 	out := c
 	out.ByOutcome, out.ByRoute, out.Kinds = map[Outcome]int{}, map[string]int{}, map[schemas.Kind]int{}
 	for k, v := range c.ByOutcome {

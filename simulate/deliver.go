@@ -4,11 +4,11 @@ import "time"
 
 // How platforms deliver: shares of requests, in one place.
 const (
-	lateShare        = 0.02  // delivered 1-12 minutes late, after later requests
-	webhookDupShare  = 0.025 // re-sent (a retry, a second subscribed app)
-	platformDupShare = 0.01  // the platform's own retries
-	badSigShare      = 0.005 // a copy with a bad signature or an unknown API key
-	unparseableShare = 0.005 // a signed copy that is not a webhook body
+	lateShare        = 0.02    // delivered 1-12 minutes late, after later requests
+	webhookDupShare  = 0.025   // re-sent (a retry, a second subscribed app)
+	platformDupShare = 0.01    // the platform's own retries
+	badSigShare      = 0.005   // a copy with a bad signature or an unknown API key
+	unparseableShare = 0.00625 // of webhooks, 0.5% of all requests: signed, not a webhook body
 )
 
 // deliver plans how p's items reach ingest: a short latency after the

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
-	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // Generator plans conversations as they arrive and hands out their
@@ -56,7 +55,7 @@ func New(cfg *config.Config, opts Options) (*Generator, error) {
 	}
 	g := &Generator{opts: opts, tenants: tenants, rng: rand.New(rand.NewPCG(opts.Seed, 0x51a7e)),
 		start: opts.Start.UnixMilli(), end: math.MaxInt64,
-		counters: Counters{ByOutcome: map[Outcome]int{}, ByRoute: map[string]int{}, Kinds: map[schemas.Kind]int{}}}
+		counters: NewCounters()}
 	if !opts.End.IsZero() {
 		g.end = opts.End.UnixMilli()
 	}
@@ -90,7 +89,7 @@ func (g *Generator) Next() (Request, bool) {
 			}
 			g.horizon(p.at)
 			r := p.build()
-			g.counters.add(&r)
+			g.counters.Add(&r)
 			return r, true
 		}
 		if g.arrival == math.MaxInt64 {
@@ -116,7 +115,11 @@ func (g *Generator) All() iter.Seq[Request] {
 }
 
 // Counters returns what was emitted so far.
-func (g *Generator) Counters() Counters { return g.counters.clone() }
+func (g *Generator) Counters() Counters { return g.counters.Clone() }
+
+// Conversations is how many conversations have started so far (cheaper
+// than Counters, for progress).
+func (g *Generator) Conversations() int { return g.started }
 
 // Start is the simulated instant the run begins at.
 func (g *Generator) Start() time.Time { return g.opts.Start }

@@ -63,10 +63,9 @@ type Sender struct {
 
 // Stats is what a run delivered so far.
 type Stats struct {
-	Requests int // handed out (posted or written)
-	Events   int // the events they carry (simulate.Request.Events)
-	// ByOutcome counts the requests handed out by what they were meant to get.
-	ByOutcome map[simulate.Outcome]int
+	// Counters count the requests handed out (posted or written): by
+	// intended outcome, route and kind, with the events they carry.
+	simulate.Counters
 	// ByStatus counts the answers by HTTP status; 0 counts requests that
 	// got none (connection refused, timeout) after the retries.
 	ByStatus map[int]int
@@ -101,7 +100,7 @@ func New(opts Options) *Sender {
 		opts.RetryPause = 250 * time.Millisecond
 	}
 	opts.URL = strings.TrimRight(opts.URL, "/")
-	return &Sender{opts: opts, st: Stats{ByStatus: map[int]int{}, ByOutcome: map[simulate.Outcome]int{}}}
+	return &Sender{opts: opts, st: Stats{Counters: simulate.NewCounters(), ByStatus: map[int]int{}}}
 }
 
 // Stats returns a copy of what was delivered so far.
@@ -109,13 +108,10 @@ func (s *Sender) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := s.st
+	out.Counters = s.st.Counters.Clone()
 	out.ByStatus = make(map[int]int, len(s.st.ByStatus))
 	for k, v := range s.st.ByStatus {
 		out.ByStatus[k] = v
-	}
-	out.ByOutcome = make(map[simulate.Outcome]int, len(s.st.ByOutcome))
-	for k, v := range s.st.ByOutcome {
-		out.ByOutcome[k] = v
 	}
 	if !out.Began.IsZero() {
 		out.Elapsed = time.Since(out.Began)
@@ -197,9 +193,7 @@ func (s *Sender) Run(ctx context.Context, reqs iter.Seq[simulate.Request]) error
 func (s *Sender) handedOut(r *simulate.Request, simulated time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.Requests++
-	s.st.Events += r.Events
-	s.st.ByOutcome[r.Outcome]++
+	s.st.Add(r)
 	s.st.Simulated = simulated
 }
 
