@@ -1,9 +1,6 @@
 package simulate
 
-import (
-	"math"
-	"time"
-)
+import "math"
 
 // Conversations arrive as a Poisson process whose intensity follows each
 // tenant's daily curve (drawn by thinning), scaled so that the events
@@ -34,15 +31,16 @@ func (g *Generator) scheduleArrival() {
 		g.arrival = math.MaxInt64
 		return
 	}
-	peak := g.convRate() * curveMax
+	rate := g.convRate()
 	t := float64(g.arrival)
 	for {
-		t += g.rng.ExpFloat64() / peak
+		bound := curveMax * g.ramp.bound(int64(t)-g.start)
+		t += g.rng.ExpFloat64() / (rate * bound)
 		if t >= float64(g.end) || t >= math.MaxInt64/2 {
 			g.arrival = math.MaxInt64
 			return
 		}
-		if g.rng.Float64()*curveMax <= g.intensity(int64(t)) {
+		if g.rng.Float64()*bound <= g.intensity(int64(t))*g.ramp.at(int64(t)-g.start) {
 			g.arrival = max(int64(t), g.arrival)
 			return
 		}
@@ -82,30 +80,69 @@ func (g *Generator) arrive() {
 	g.scheduleArrival()
 }
 
-// calibrate estimates the events of a conversation by planning a sample
-// of them over the first week (planned, then thrown away: calibrating
-// keeps them out of the agenda and the customer pools), and the rate of
-// operator presence events over the same week.
+// calibrate plans samples of conversations, planned then thrown away
+// (calibrating keeps them out of the agenda and the customer pools):
+// over the ramp's horizon after Start, to estimate the events of a
+// conversation and when they come; before Start, to measure what the
+// ramp makes up for. It also measures the rate of operator presence.
 func (g *Generator) calibrate() {
-	const samples = 400
-	week := int64(7 * 24 * time.Hour / time.Millisecond)
+	const after, before = 2400, 1200
 	saved := g.rng
 	g.rng = newRand(g.opts.Seed, 0xca11b)
 	g.calibrating = true
+	g.fixedRate = g.presenceRate()
+	horizon := rampHorizon * rampBin
+	f := make([]histogram, rampHorizon/60)
+	counts := make([]float64, len(f))
 	g.planned, g.plans = 16, 1 // a prior, so that the estimate is never empty
-	for i := 0; i < samples; {
-		t := g.start + g.rng.Int64N(week)
+	g.sample(after, g.start, g.start+horizon, func(t int64, p *pending) {
+		h := (t - g.start) / (60 * rampBin)
+		if p == nil {
+			counts[h]++
+			return
+		}
+		f[h].add(p.at-t, float64(p.events()))
+	})
+	for h := range f {
+		f[h].scale(1 / max(counts[h], 1))
+	}
+	var missing histogram
+	g.sample(before, g.start-horizon, g.start, func(_ int64, p *pending) {
+		if p != nil {
+			missing.add(p.at-g.start, float64(p.events()))
+		}
+	})
+	rate := g.convRate() * float64(rampBin)
+	arrivals := make([]float64, rampHorizon)
+	var expected float64 // conversations before Start
+	for n := range rampHorizon {
+		arrivals[n] = rate * g.intensity(g.start+int64(n)*rampBin+rampBin/2)
+		expected += rate * g.intensity(g.start-horizon+int64(n)*rampBin+rampBin/2)
+	}
+	g.ramp = solveRamp(f, missing.scale(expected/before), arrivals)
+	g.calibrating, g.note, g.rng = false, nil, saved
+}
+
+// sample plans n conversations arriving in [from, to) as arrivals do
+// (the daily curves) and shows note each of their requests, then nil.
+func (g *Generator) sample(n int, from, to int64, note func(arrival int64, p *pending)) {
+	for i := 0; i < n; {
+		t := from + g.rng.Int64N(to-from)
 		if g.rng.Float64()*curveMax > g.intensity(t) {
 			continue
 		}
+		note(t, nil)
+		g.note = func(p *pending) { note(t, p) }
 		st := g.pickStream(t)
 		p := g.plan(st, g.newCustomer(st), t)
 		g.planned += float64(p.events)
 		g.plans++
 		i++
 	}
-	g.calibrating = false
-	g.rng = saved
+}
+
+// presenceRate is the operator.status events per second over the first week.
+func (g *Generator) presenceRate() float64 {
 	var statuses int
 	for _, tm := range g.teams {
 		d0 := tm.cal.dayNum(g.start)
@@ -113,5 +150,5 @@ func (g *Generator) calibrate() {
 			statuses += len(tm.schedule(g.opts.Seed, d).events)
 		}
 	}
-	g.fixedRate = float64(statuses) / (7 * 86400)
+	return float64(statuses) / (7 * 86400)
 }

@@ -38,6 +38,8 @@ type Generator struct {
 	planned, plans float64
 	fixedRate      float64 // events per second
 	calibrating    bool
+	note           func(*pending) // while calibrating, sees what would be pushed
+	ramp           ramp
 
 	counters Counters
 }
@@ -135,9 +137,14 @@ func (g *Generator) Operators() []string {
 	return out
 }
 
-// push adds p to the agenda unless it arrives at or after the end.
+// push adds p to the agenda unless it arrives at or after the end (or
+// before the start). While calibrating it only notes when p arrives.
 func (g *Generator) push(p *pending) {
-	if p.at >= g.end || p.at < g.start || g.calibrating {
+	if g.calibrating {
+		g.note(p)
+		return
+	}
+	if p.at >= g.end || p.at < g.start {
 		return
 	}
 	g.seq++

@@ -32,6 +32,14 @@ type pending struct {
 	conv    bool   // part of a conversation (the --conversations bound waits for it)
 }
 
+// events is what Request.Events will be.
+func (p *pending) events() int {
+	if p.outcome == Unparseable {
+		return 1
+	}
+	return len(p.items)
+}
+
 // build renders p as the request the platform would send.
 func (p *pending) build() Request {
 	r := Request{Tenant: p.tenant.id, Outcome: p.outcome, Late: p.late}
@@ -54,9 +62,9 @@ func (p *pending) build() Request {
 	default:
 		body = platformBody(p)
 	}
-	r.Events = len(p.items)
+	r.Events = p.events()
 	if p.outcome == Unparseable {
-		body, r.Events = p.unparseable(body), 1
+		body = p.unparseable(body)
 	}
 	r.Body = string(body)
 	if p.ch == "" {

@@ -139,7 +139,7 @@ func printSimulateSummary(w io.Writer, in summaryInput) {
 		st.ByOutcome[simulate.BadSignature], st.ByOutcome[simulate.Unparseable])
 	fmt.Fprintf(w, "  events         %d carried; published by kind: %s\n", st.Events, counts(st.Kinds, func(k schemas.Kind) string { return string(k) }))
 	fmt.Fprintf(w, "  conversations  %d started, %d by returning customers\n", in.gen.Conversations, in.gen.Returning)
-	rate := fmt.Sprintf("%.2f events per second of simulated time (target %g)", perSecond(st.Events, span), in.opts.Rate)
+	rate := fmt.Sprintf("%.2f events per second of simulated time (target %g as a daily average)", perSecond(st.Events, span), in.opts.Rate)
 	if in.url != "" {
 		rate += fmt.Sprintf("; %.2f per wall second", st.WallRate())
 		if in.pace == send.CatchUp {
