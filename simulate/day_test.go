@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 func TestASimulatedDayShowsEverySituation(t *testing.T) {
 	cfg := demoConfig(t)
 	end := wednesday.Add(30 * time.Hour)
-	reqs, _ := generate(t, cfg, Options{Seed: 11, Start: wednesday, Rate: 0.5, End: end})
+	reqs, g := generate(t, cfg, Options{Seed: 11, Start: wednesday, Rate: 0.5, End: end})
 	var file bytes.Buffer
 	for i := range reqs {
 		line, err := json.Marshal(reqs[i].Request)
@@ -35,7 +36,10 @@ func TestASimulatedDayShowsEverySituation(t *testing.T) {
 		file.Write(append(line, '\n'))
 	}
 
-	report, st, err := replay.Run(&file, cfg, replayDecode(cfg), replay.Options{From: wednesday, To: end,
+	// Replay decodes every request as ingest does; what it publishes is
+	// kept for the fold below.
+	var published [][]schemas.Event
+	report, st, err := replay.Run(&file, cfg, replayDecode(cfg, &published), replay.Options{From: wednesday, To: end,
 		By: []indicators.Dim{indicators.DimTenant, indicators.DimChannel}, Verify: true})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +72,22 @@ func TestASimulatedDayShowsEverySituation(t *testing.T) {
 		t.Errorf("service level %.2f over %d first responses; want hits and misses", sl, firstResponses)
 	}
 
-	seen := fold(t, cfg, reqs, end)
+	if len(published) != len(reqs) {
+		t.Fatalf("replay decoded %d requests of %d", len(published), len(reqs))
+	}
+	seen := fold(t, cfg, reqs, published, end)
+	operators := map[string]bool{"acme-supervisor": true}
+	for _, op := range g.Operators() {
+		operators[op] = true
+	}
+	if !operators["acme-sales-1"] || !operators["acme-weekend-3"] {
+		t.Errorf("operators %v: want stable names such as acme-sales-1", g.Operators())
+	}
+	for name := range seen {
+		if op, ok := strings.CutPrefix(name, "named operator "); ok && !operators[op] {
+			t.Errorf("platform events name operator %q, not one the simulator invented", op)
+		}
+	}
 	for _, want := range []string{
 		string(schemas.KindCustomerMessage), string(schemas.KindBusinessMessage), string(schemas.KindDelivery),
 		string(schemas.KindRead), string(schemas.KindReaction), string(schemas.KindRouted), string(schemas.KindAssigned),
@@ -85,11 +104,10 @@ func TestASimulatedDayShowsEverySituation(t *testing.T) {
 	}
 }
 
-// fold decodes every request as ingest does and folds the events per
-// conversation as the processors do, then names what it saw.
-func fold(t *testing.T, cfg *config.Config, reqs []Request, end time.Time) map[string]int {
+// fold folds the events ingest published for each request per
+// conversation, as the processors do, then names what it saw.
+func fold(t *testing.T, cfg *config.Config, reqs []Request, published [][]schemas.Event, end time.Time) map[string]int {
 	t.Helper()
-	dec := verifyingDecoder(cfg)
 	dir := cfg.Directory()
 	tenants := map[string]*conversation.Tenant{}
 	states := map[schemas.ConversationKey]*conversation.State{}
@@ -99,10 +117,14 @@ func fold(t *testing.T, cfg *config.Config, reqs []Request, end time.Time) map[s
 		if bytes.Contains([]byte(reqs[i].Body), []byte(`"data":{"event_uuid"`)) {
 			seen["X Activity API envelope"]++
 		}
-		o := decode(dec, &reqs[i])
-		for j := range o.Events {
-			e := &o.Events[j]
+		for j := range published[i] {
+			e := &published[i][j]
 			seen[string(e.Kind)]++
+			for _, op := range []string{e.Operator, e.ToOperator} {
+				if op != "" {
+					seen["named operator "+op]++
+				}
+			}
 			switch {
 			case e.Kind == schemas.KindOperatorStatus:
 				seen["operator status "+e.Status]++
@@ -162,10 +184,12 @@ func fold(t *testing.T, cfg *config.Config, reqs []Request, end time.Time) map[s
 	return seen
 }
 
-func replayDecode(cfg *config.Config) replay.DecodeFunc {
+// replayDecode is ingest's decoding, keeping what each request publishes.
+func replayDecode(cfg *config.Config, published *[][]schemas.Event) replay.DecodeFunc {
 	d := verifyingDecoder(cfg)
 	return func(method, path string, q url.Values, h http.Header, body []byte, at time.Time) (int, []schemas.Event) {
 		o := d.Decode(method, path, q, h, body, at)
+		*published = append(*published, o.Events)
 		return o.Status, o.Events
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/floorwatch/floorwatch/config"
 )
@@ -123,10 +122,9 @@ func (g *Generator) Counters() Counters { return g.counters.Clone() }
 // than Counters, for progress).
 func (g *Generator) Conversations() int { return g.started }
 
-// Start is the simulated instant the run begins at.
-func (g *Generator) Start() time.Time { return g.opts.Start }
-
-// Operators lists the invented operators, "<tenant>-<team>-<n>", by team.
+// Operators lists the invented operators, "<tenant>-<team>-<n>", by
+// tenant and team: the only operators platform events name, besides each
+// tenant's "<tenant>-supervisor", who recovers cases.
 func (g *Generator) Operators() []string {
 	var out []string
 	for _, tm := range g.teams {

@@ -19,8 +19,6 @@ func (w *jw) raw(s string) *jw { w.b = append(w.b, s...); return w }
 
 func (w *jw) num(n int64) *jw { w.b = strconv.AppendInt(w.b, n, 10); return w }
 
-func (w *jw) float(f float64) *jw { w.b = strconv.AppendFloat(w.b, f, 'f', 6, 64); return w }
-
 // str appends s as a JSON string.
 func (w *jw) str(s string) *jw {
 	w.b = appendString(w.b, s, w.meta)
