@@ -137,10 +137,18 @@ func (g *Generator) newCustomer(st *stream) *customer {
 		}
 	}
 	if !g.calibrating {
+		if len(st.customers) >= maxCustomerIDs {
+			// A run of days at a high rate: forget the ids seen so far rather
+			// than grow without bound; a reused id is a new person on an old key.
+			clear(st.customers)
+		}
 		st.customers[c.id] = true
 	}
 	return c
 }
+
+// maxCustomerIDs bounds the ids a stream remembers to keep them unique.
+const maxCustomerIDs = 1 << 20
 
 // returningShare of conversations come from a customer who wrote before
 // and whose last conversation ended, when one is free to come back.

@@ -157,7 +157,7 @@ func simulateWith(ctx context.Context, env *cmdEnv, cfg *config.Config, f simula
 	stop()
 	st := s.Stats()
 	printSimulateSummary(env.stderr, summaryInput{stats: st, gen: g.Counters(), opts: run.gen, pace: run.send.Pace,
-		url: f.url, stopped: ctx.Err() != nil, wallRate: f.rate})
+		url: f.url, out: f.out, stopped: ctx.Err() != nil, wallRate: f.rate})
 	if err != nil {
 		return fmt.Errorf("requests file: %w", err)
 	}

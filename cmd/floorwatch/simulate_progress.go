@@ -108,7 +108,7 @@ type summaryInput struct {
 	gen      simulate.Counters
 	opts     simulate.Options
 	pace     send.Pace
-	url      string
+	url, out string
 	stopped  bool
 	wallRate float64 // the --rate asked for
 }
@@ -132,6 +132,8 @@ func printSimulateSummary(w io.Writer, in summaryInput) {
 	fmt.Fprintf(w, "  simulated      %s → %s (%s), seed %d\n", schemas.At(in.opts.Start), schemas.At(st.Simulated), span, in.opts.Seed)
 	if in.url != "" {
 		fmt.Fprintf(w, "  requests       %d to %s; answers %s; %d retried\n", st.Requests, in.url, counts(st.ByStatus, statusName), st.Retries)
+	} else {
+		fmt.Fprintf(w, "  requests       %d written to %s\n", st.Requests, in.out)
 	}
 	fmt.Fprintf(w, "  by route       %s\n", counts(st.ByRoute, func(r string) string { return r }))
 	fmt.Fprintf(w, "  intended       %s; %d late, %d handshakes\n", counts(st.ByOutcome, simulate.Outcome.String), st.Late, st.Handshakes)
