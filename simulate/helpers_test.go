@@ -21,7 +21,7 @@ func demoConfig(t *testing.T) *config.Config {
 	return cfg
 }
 
-// monday is a Wednesday in November 2026, midnight in Paris.
+// wednesday is midnight in Paris on Wednesday 18 November 2026.
 var wednesday = time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC).Add(-time.Hour)
 
 func generate(t *testing.T, cfg *config.Config, opts Options) ([]Request, *Generator) {

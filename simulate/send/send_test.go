@@ -119,7 +119,7 @@ func TestARealTimeRunNeverRunsAheadOfTheClock(t *testing.T) {
 		if r.ReceivedAt.Before(simulated[i].Truncate(time.Millisecond)) {
 			t.Errorf("request %d sent at %s, before its simulated arrival %s", i, r.ReceivedAt, simulated[i])
 		}
-		if lag := r.ReceivedAt.Sub(simulated[i]); lag > time.Second {
+		if lag := r.ReceivedAt.Sub(simulated[i]); lag > 2*time.Second {
 			t.Errorf("request %d sent %s after its simulated arrival", i, lag)
 		}
 	}
