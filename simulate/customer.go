@@ -17,7 +17,8 @@ const (
 )
 
 // customerBurst is one to three messages a few seconds apart; the first
-// opens a customer wait unless one is open.
+// opens a customer wait unless one is open. Meta sometimes delivers such
+// a burst in one body (batchShare).
 func (p *planner) customerBurst(s style) {
 	at := p.now
 	if p.readAt > at {
@@ -29,15 +30,28 @@ func (p *planner) customerBurst(s style) {
 	} else if x < 0.4 {
 		n = 2
 	}
+	items := make([]item, 0, n)
 	for i := range n {
 		if i > 0 {
 			at += p.between(3*time.Second, 40*time.Second)
 			s = answer
 		}
-		at = p.customerMessage(at, s)
+		var it item
+		at, it = p.customerItem(at, s)
+		items = append(items, it)
+	}
+	if n > 1 && p.st.ch != schemas.X && p.chance(batchShare) {
+		p.deliverPending(&pending{tenant: p.t, st: p.st, cust: p.c, ch: p.st.ch, items: items, conv: true}, true)
+	} else {
+		for _, it := range items {
+			p.send(it)
+		}
 	}
 	p.now = at
 }
+
+// batchShare of the customer's bursts reach ingest in one Meta body.
+const batchShare = 0.3
 
 // nudges are further messages of a customer left waiting until until:
 // they do not restart the wait.
@@ -49,9 +63,18 @@ func (p *planner) nudges(until int64) {
 	p.customerMessage(start+p.between(time.Minute, time.Duration(until-start-20_000)*time.Millisecond), nudge)
 }
 
-// customerMessage plans one message of the customer at at (X sometimes
-// shows typing first, which moves it a few seconds on) and returns its time.
+// customerMessage plans one message of the customer at at and returns
+// its time (see customerItem).
 func (p *planner) customerMessage(at int64, s style) int64 {
+	at, it := p.customerItem(at, s)
+	p.send(it)
+	return at
+}
+
+// customerItem decides a message of the customer at at, to be sent by the
+// caller, and returns it with its time: X sometimes shows typing first,
+// which moves the message a few seconds on. It opens the customer wait.
+func (p *planner) customerItem(at int64, s style) (int64, item) {
 	if p.st.ch == schemas.X && p.chance(0.15) {
 		p.send(item{kind: itTyping, at: at})
 		at += p.between(2*time.Second, 8*time.Second)
@@ -61,11 +84,10 @@ func (p *planner) customerMessage(at int64, s style) int64 {
 	if !p.waitOpen {
 		p.waitOpen, p.waitStart = true, at
 	}
-	p.send(it)
 	if s != tap && p.chance(0.01) {
 		p.noise(at + p.between(10*time.Second, time.Minute))
 	}
-	return at
+	return at, it
 }
 
 // content decides what the customer sends, as the channel carries it.
