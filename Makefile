@@ -44,8 +44,9 @@ export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS
 
 # `make up`: install (when missing) and start Kafka and ClickHouse, build
 # floorwatch, run the whole pipeline in the foreground with config.yaml and
-# feed it the demo traffic (scripts/up). Ctrl-C stops floorwatch; the
-# services keep running until `make down`.
+# feed it simulated traffic without end (floorwatch simulate, SIMULATE_RATE
+# events per second, 20 by default; scripts/up). Ctrl-C stops the simulator
+# and floorwatch; the services keep running until `make down`.
 up:
 	scripts/up
 

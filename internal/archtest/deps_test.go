@@ -27,6 +27,9 @@ const module = "github.com/floorwatch/floorwatch"
 //     what replay runs of ingest, touches neither Kafka nor ClickHouse.
 //   - replay composes ingest decoding with the pure processor cores and
 //     touches neither Kafka nor ClickHouse.
+//   - simulate, the traffic generator, knows only schemas and config: it
+//     writes bodies as the platforms do, never with a stage's code; its
+//     sender (simulate/send) adds HTTP and nothing of Kafka or ClickHouse.
 //   - internal/connect builds the Kafka and ClickHouse clients' options
 //     from the configuration; cmd hands them to the stages.
 //   - only cmd/floorwatch wires stages together; test/e2e and bench drive
@@ -78,6 +81,10 @@ var rules = []rule{
 	// Clients built once from the configuration, for cmd to hand out.
 	{pkg: "internal/connect", project: []string{"schemas", "config"}, thirdParty: true},
 	{pkg: "deployments/grafana"},
+	{pkg: "simulate", project: []string{"schemas", "config"}, thirdParty: true,
+		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/", "github.com/schollz/"}},
+	{pkg: "simulate/...", project: []string{"schemas", "config", "simulate/..."}, thirdParty: true,
+		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 }
 
 // everywhere applies to every non-test package.
@@ -202,6 +209,10 @@ func TestRulesCatchAViolation(t *testing.T) {
 		{"replay", module + "/ingest/publish", true},
 		{"deployments/grafana", "github.com/ClickHouse/clickhouse-go/v2", true},
 		{"cmd/floorwatch", module + "/sinks/clickhouse", false},
+		{"simulate", module + "/ingest/normalize", true},
+		{"simulate", module + "/config", false},
+		{"simulate/send", module + "/simulate", false},
+		{"simulate/send", "github.com/twmb/franz-go/pkg/kgo", true},
 	}
 	for _, c := range cases {
 		r, ok := ruleFor(c.pkg)
