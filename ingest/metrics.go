@@ -1,8 +1,7 @@
 package ingest
 
 import (
-	"fmt"
-
+	"github.com/floorwatch/floorwatch/internal/telemetry"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -57,11 +56,9 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Webhook events whose occurred_at was beyond the arrival plus ingest.max_future_skew, kept at the arrival time, by channel.",
 		}, []string{"channel"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.published, m.ignored, m.deadLetters,
-		m.produceLatency, m.inFlight, m.publishFailures, m.clamped} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register ingest metrics: %w", err)
-		}
+	if err := telemetry.Register(reg, "ingest", m.requests, m.published, m.ignored, m.deadLetters,
+		m.produceLatency, m.inFlight, m.publishFailures, m.clamped); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -34,6 +34,19 @@ type Options struct {
 	Extra []kgo.Opt
 }
 
+func (o *Options) setDefaults() {
+	if o.DeliveryTimeout == 0 {
+		o.DeliveryTimeout = 30 * time.Second
+	}
+}
+
+func (o *Options) validate() error {
+	if len(o.Kafka) == 0 {
+		return errors.New("publish: no Kafka connection options")
+	}
+	return nil
+}
+
 // Producer writes messages to Kafka with acks from every in-sync replica
 // and idempotence (no duplicates from the client's own retries). It is
 // safe for concurrent use. The owner calls Close once, after the last
@@ -45,11 +58,9 @@ type Producer struct {
 // New connects lazily: it fails only on invalid options, never because
 // Kafka is down (Ready tells that).
 func New(o Options) (*Producer, error) {
-	if len(o.Kafka) == 0 {
-		return nil, errors.New("publish: no Kafka connection options")
-	}
-	if o.DeliveryTimeout == 0 {
-		o.DeliveryTimeout = 30 * time.Second
+	o.setDefaults()
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
 	opts := append(slices.Clone(o.Kafka),
 		kgo.RequiredAcks(kgo.AllISRAcks()),

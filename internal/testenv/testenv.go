@@ -55,7 +55,7 @@ func KafkaSASLBrokers(tb testing.TB) []string {
 	if v := os.Getenv(EnvKafkaSASLBrokers); strings.TrimSpace(v) != "" {
 		return splitList(v)
 	}
-	unavailable(tb, "Kafka SASL listener", EnvKafkaSASLBrokers, errors.New("not set"))
+	unavailable(tb, "Kafka SASL listener", EnvKafkaSASLBrokers, fmt.Errorf("not set; the Docker fallback has none (%w)", errNoDocker))
 	return nil
 }
 

@@ -1,8 +1,7 @@
 package stream
 
 import (
-	"fmt"
-
+	"github.com/floorwatch/floorwatch/internal/telemetry"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -38,12 +37,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		aborts: prometheus.NewCounter(prometheus.CounterOpts{Name: "floorwatch_process_aborted_transactions_total",
 			Help: "Transactions aborted (rebalance, fencing); their partitions were restored again."}),
 	}
-	for _, c := range []prometheus.Collector{m.lag, m.open, m.stateBytes, m.txnSeconds, m.restoreSecs, m.events, m.deadLetters, m.aborts} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("stream: register metrics: %w", err)
-		}
-	}
-	return m, nil
+	return m, telemetry.Register(reg, "stream", m.lag, m.open, m.stateBytes, m.txnSeconds, m.restoreSecs, m.events,
+		m.deadLetters, m.aborts)
 }
 
 // forget drops the per-partition series of a partition no longer owned.

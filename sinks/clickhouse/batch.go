@@ -32,7 +32,7 @@ func (b *batch) token() string {
 // built is a batch turned into rows: per table, the rows and the record
 // each row came from.
 type built struct {
-	tables  map[string][][]any
+	tables  map[string][]any
 	sources map[string][]*kgo.Record
 	dead    int // records dead-lettered
 }
@@ -41,9 +41,9 @@ type built struct {
 // topics. Records that cannot be decoded, or that are in refused (rows the
 // client could not encode), become dead_letters rows instead.
 func (b *batch) build(topics schemas.Topics, refused map[*kgo.Record]string) *built {
-	out := &built{tables: map[string][][]any{}, sources: map[string][]*kgo.Record{}}
+	out := &built{tables: map[string][]any{}, sources: map[string][]*kgo.Record{}}
 	add := func(r Row, rec *kgo.Record) {
-		out.tables[r.Table] = append(out.tables[r.Table], r.Values)
+		out.tables[r.Table] = append(out.tables[r.Table], r.Value)
 		out.sources[r.Table] = append(out.sources[r.Table], rec)
 	}
 	for _, rec := range b.records {
@@ -100,7 +100,7 @@ func (bt *built) tableNames() []string {
 // retried (whatever was written is deduplicated then).
 func (b *batch) write(ctx context.Context, conn driver.Conn, topics schemas.Topics) (*built, error) {
 	refused := map[*kgo.Record]string{}
-	bisected := map[string][][]any{} // tables whose good rows bisect wrote
+	bisected := map[string][]any{} // tables whose good rows bisect wrote
 	for {
 		bt := b.build(topics, refused)
 		for t := range bisected {
@@ -129,7 +129,7 @@ func (b *batch) write(ctx context.Context, conn driver.Conn, topics schemas.Topi
 		if err != nil {
 			return bt, err
 		}
-		good := make([][]any, 0, len(rows)-len(bad))
+		good := make([]any, 0, len(rows)-len(bad))
 		next := 0
 		for _, p := range bad {
 			good = append(good, rows[next:p.index]...)

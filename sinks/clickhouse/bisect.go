@@ -30,13 +30,13 @@ type poison struct {
 // on resume writes every good row exactly once. It returns the refused
 // rows, or an error (retryable: the whole batch is retried) part-way.
 // n rows with k poison rows cost at most about 2·k·log2(n) inserts.
-func bisect(ctx context.Context, conn driver.Conn, table string, rows [][]any, token string, refusal error) ([]poison, error) {
+func bisect(ctx context.Context, conn driver.Conn, table string, rows []any, token string, refusal error) ([]poison, error) {
 	var bad []poison
 	var walk func(lo, hi int, refusal error) error
 	walk = func(lo, hi int, refusal error) error {
 		if refusal == nil {
 			sub := fmt.Sprintf("%s/%s/%d-%d", token, table, lo, hi)
-			err := insertAll(ctx, conn, []string{table}, map[string][][]any{table: rows[lo:hi]}, sub)
+			err := insertAll(ctx, conn, []string{table}, map[string][]any{table: rows[lo:hi]}, sub)
 			if err == nil {
 				return nil
 			}

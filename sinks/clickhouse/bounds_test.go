@@ -96,18 +96,12 @@ func TestRowsOfAMetricDeltaWithoutDurationsHoldTheBoundsIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := columns(TableMetricsMinute)
-	for i, c := range cols {
-		switch c {
-		case "reply_min_ms", "reply_business_min_ms":
-			if rows[0].Values[i] != int64(math.MaxInt64) {
-				t.Errorf("%s = %v, want the identity of min", c, rows[0].Values[i])
-			}
-		case "reply_max_ms", "reply_business_max_ms":
-			if rows[0].Values[i] != int64(0) {
-				t.Errorf("%s = %v, want the identity of max", c, rows[0].Values[i])
-			}
-		}
+	r := rows[0].Value.(*metricsMinuteRow)
+	if r.ReplyMinMs != math.MaxInt64 || r.ReplyBusinessMinMs != math.MaxInt64 {
+		t.Errorf("reply min %d, business min %d: want the identity of min", r.ReplyMinMs, r.ReplyBusinessMinMs)
+	}
+	if r.ReplyMaxMs != 0 || r.ReplyBusinessMaxMs != 0 {
+		t.Errorf("reply max %d, business max %d: want the identity of max", r.ReplyMaxMs, r.ReplyBusinessMaxMs)
 	}
 }
 

@@ -31,8 +31,9 @@ func upstreamDeadLetterRow(rec *kgo.Record) (Row, error) {
 	if headers == nil {
 		headers = map[string]string{}
 	}
-	return Row{TableDeadLetters, []any{received.UTC(), d.Stage, d.Reason, d.Source, d.Tenant, headers, d.Body,
-		rec.Topic, rec.Partition, rec.Offset}}, nil
+	return Row{TableDeadLetters, &deadLettersRow{ReceivedAt: received.UTC(), Stage: d.Stage, Reason: d.Reason,
+		Source: d.Source, Tenant: d.Tenant, Headers: headers, Body: d.Body,
+		Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset}}, nil
 }
 
 // sinkDeadLetterRow keeps a record the sink cannot write, whole, with why.
@@ -46,6 +47,7 @@ func sinkDeadLetterRow(rec *kgo.Record, reason string) Row {
 	if len(rec.Key) > 0 {
 		headers["kafka-key"] = string(rec.Key)
 	}
-	return Row{TableDeadLetters, []any{rec.Timestamp.UTC().Truncate(time.Millisecond), StageSink, reason, rec.Topic, "",
-		headers, string(rec.Value), rec.Topic, rec.Partition, rec.Offset}}
+	return Row{TableDeadLetters, &deadLettersRow{ReceivedAt: rec.Timestamp.UTC().Truncate(time.Millisecond),
+		Stage: StageSink, Reason: reason, Source: rec.Topic, Headers: headers, Body: string(rec.Value),
+		Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset}}
 }

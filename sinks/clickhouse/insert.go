@@ -26,7 +26,7 @@ func (e *rowError) Unwrap() error { return e.err }
 // before anything is sent, so a *rowError means nothing was written. Other
 // errors are a *blockError: the tables before it in tables are written,
 // the rest are not; the retry, under the same token, completes them.
-func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[string][][]any, token string) error {
+func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[string][]any, token string) error {
 	ctx = ch.Context(ctx, ch.WithSettings(ch.Settings{
 		"insert_deduplicate":                                 1,
 		"insert_deduplication_token":                         token,
@@ -45,7 +45,7 @@ func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[
 		}
 		batches = append(batches, b)
 		for i, r := range rows[t] {
-			if err := b.Append(r...); err != nil {
+			if err := b.AppendStruct(r); err != nil {
 				return &rowError{table: t, index: i, err: err}
 			}
 		}
@@ -62,13 +62,13 @@ func insertAll(ctx context.Context, conn driver.Conn, tables []string, rows map[
 // deduplication token; for tools, tests and benchmarks that write without
 // Kafka.
 func InsertRows(ctx context.Context, conn driver.Conn, rows []Row, token string) error {
-	byTable := map[string][][]any{}
+	byTable := map[string][]any{}
 	var tables []string
 	for _, r := range rows {
 		if _, ok := byTable[r.Table]; !ok {
 			tables = append(tables, r.Table)
 		}
-		byTable[r.Table] = append(byTable[r.Table], r.Values)
+		byTable[r.Table] = append(byTable[r.Table], r.Value)
 	}
 	return insertAll(ctx, conn, tables, byTable, token)
 }

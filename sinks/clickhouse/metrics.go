@@ -1,6 +1,10 @@
 package clickhouse
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/floorwatch/floorwatch/internal/telemetry"
+)
 
 // metrics are the sink's Prometheus series, named
 // floorwatch_sink_<noun>_<unit>.
@@ -13,7 +17,7 @@ type metrics struct {
 	lag         *prometheus.GaugeVec     // topic, partition
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "floorwatch_sink_rows_total", Help: "Rows accepted by ClickHouse, per table (a deduplicated retry counts again).",
@@ -35,8 +39,5 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "floorwatch_sink_lag_records", Help: "Records between the committed offset and the partition's end.",
 		}, []string{"topic", "partition"}),
 	}
-	if reg != nil {
-		reg.MustRegister(m.rows, m.batches, m.latency, m.retries, m.deadLetters, m.lag)
-	}
-	return m
+	return m, telemetry.Register(reg, "sink", m.rows, m.batches, m.latency, m.retries, m.deadLetters, m.lag)
 }

@@ -8,10 +8,11 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// Row is one row for one table, values in columns(Table) order.
+// Row is one row for one table: Value points to the table's row type
+// (tables.go), whose `ch` tags name its columns.
 type Row struct {
-	Table  string
-	Values []any
+	Table string
+	Value any
 }
 
 // Rows decodes one record value of topic into table rows. An error means

@@ -9,19 +9,27 @@ import (
 
 func metricRows(m *schemas.MetricDelta) ([]Row, error) {
 	var c checker
-	minute := c.at("minute", m.Minute).Truncate(time.Minute)
 	s := m.Segment
 	c.nonEmpty("segment.tenant", s.Tenant)
-	v := []any{minute, s.Tenant, string(s.Channel), s.InteractionType, s.Team, s.Operator,
-		m.Opened, m.Closed, m.Transfers, m.FirstResponseWithinTarget,
-		m.FirstResponse.Count, m.FirstResponse.SumMs, m.FirstResponse.BusinessSumMs, buckets(m.FirstResponse.Buckets),
-		m.Reply.Count, m.Reply.SumMs, m.Reply.BusinessSumMs, buckets(m.Reply.Buckets),
-		m.Resolution.Count, m.Resolution.SumMs, m.Resolution.BusinessSumMs, buckets(m.Resolution.Buckets)}
-	for _, d := range []*schemas.DurationDelta{&m.FirstResponse, &m.Reply, &m.Resolution} {
-		b := bounds(d)
-		v = append(v, buckets(d.BusinessBuckets), b.MinMs, b.MaxMs, b.BusinessMinMs, b.BusinessMaxMs)
+	fr, rp, rs := bounds(&m.FirstResponse), bounds(&m.Reply), bounds(&m.Resolution)
+	r := &metricsMinuteRow{Minute: c.at("minute", m.Minute).Truncate(time.Minute),
+		Tenant: s.Tenant, Channel: string(s.Channel), InteractionType: s.InteractionType, Team: s.Team, Operator: s.Operator,
+		Opened: m.Opened, Closed: m.Closed, Transfers: m.Transfers, FirstResponseWithinTarget: m.FirstResponseWithinTarget,
+
+		FirstResponseCount: m.FirstResponse.Count, FirstResponseSumMs: m.FirstResponse.SumMs,
+		FirstResponseBusinessSumMs: m.FirstResponse.BusinessSumMs, FirstResponseBuckets: buckets(m.FirstResponse.Buckets),
+		FirstResponseBusBuckets: buckets(m.FirstResponse.BusinessBuckets), FirstResponseMinMs: fr.MinMs, FirstResponseMaxMs: fr.MaxMs,
+		FirstResponseBusinessMinMs: fr.BusinessMinMs, FirstResponseBusinessMaxMs: fr.BusinessMaxMs,
+
+		ReplyCount: m.Reply.Count, ReplySumMs: m.Reply.SumMs, ReplyBusinessSumMs: m.Reply.BusinessSumMs,
+		ReplyBuckets: buckets(m.Reply.Buckets), ReplyBusBuckets: buckets(m.Reply.BusinessBuckets),
+		ReplyMinMs: rp.MinMs, ReplyMaxMs: rp.MaxMs, ReplyBusinessMinMs: rp.BusinessMinMs, ReplyBusinessMaxMs: rp.BusinessMaxMs,
+
+		ResolutionCount: m.Resolution.Count, ResolutionSumMs: m.Resolution.SumMs, ResolutionBusinessSumMs: m.Resolution.BusinessSumMs,
+		ResolutionBuckets: buckets(m.Resolution.Buckets), ResolutionBusBuckets: buckets(m.Resolution.BusinessBuckets),
+		ResolutionMinMs: rs.MinMs, ResolutionMaxMs: rs.MaxMs, ResolutionBusinessMinMs: rs.BusinessMinMs, ResolutionBusinessMaxMs: rs.BusinessMaxMs,
 	}
-	return []Row{{TableMetricsMinute, v}}, c.err
+	return []Row{{TableMetricsMinute, r}}, c.err
 }
 
 func buckets(m map[int32]int64) map[int32]int64 {
@@ -64,22 +72,26 @@ func conversationRows(r *schemas.ConversationRow) ([]Row, error) {
 	}
 	hasFirst := !r.FirstResponseAt.IsZero()
 	closed := !r.ClosedAt.IsZero()
-	v := []any{r.ConversationID, version, flag(r.Deleted), r.Tenant, string(r.Channel), r.AccountID, r.CustomerID,
-		r.InteractionType, r.Team, r.Operator, r.Status, r.RecoverReason,
-		c.at("opened_at", r.OpenedAt), c.opt("routed_at", r.RoutedAt), c.opt("assigned_at", r.AssignedAt),
-		c.opt("attended_at", r.AttendedAt), c.opt("first_response_at", r.FirstResponseAt),
-		c.opt("last_customer_message_at", r.LastCustomerMessageAt), c.opt("wait_started_at", r.WaitStartedAt),
-		c.opt("window_expires_at", r.WindowExpiresAt), c.opt("closed_at", r.ClosedAt), r.ClosedBy,
-		c.at("last_event_at", r.LastEventAt), transfers,
-		optMs(r.FirstResponseMs, hasFirst), optMs(r.FirstResponseBusinessMs, hasFirst),
-		optMs(r.ResolutionMs, closed), optMs(r.ResolutionBusinessMs, closed),
-		r.ReplyCount, r.ReplySumMs, r.ReplyBusinessSumMs, c.at("complete_until", completeUntil),
-		c.opt("queued_since", r.QueuedSince)}
-	rows := []Row{{TableConversations, v}}
+	row := &conversationsRow{ConversationID: r.ConversationID, Version: version, Deleted: flag(r.Deleted),
+		Tenant: r.Tenant, Channel: string(r.Channel), AccountID: r.AccountID, CustomerID: r.CustomerID,
+		InteractionType: r.InteractionType, Team: r.Team, Operator: r.Operator, Status: r.Status, RecoverReason: r.RecoverReason,
+		OpenedAt: c.at("opened_at", r.OpenedAt), RoutedAt: c.opt("routed_at", r.RoutedAt),
+		AssignedAt: c.opt("assigned_at", r.AssignedAt), AttendedAt: c.opt("attended_at", r.AttendedAt),
+		FirstResponseAt:       c.opt("first_response_at", r.FirstResponseAt),
+		LastCustomerMessageAt: c.opt("last_customer_message_at", r.LastCustomerMessageAt),
+		WaitStartedAt:         c.opt("wait_started_at", r.WaitStartedAt), QueuedSince: c.opt("queued_since", r.QueuedSince),
+		WindowExpiresAt: c.opt("window_expires_at", r.WindowExpiresAt), ClosedAt: c.opt("closed_at", r.ClosedAt),
+		ClosedBy: r.ClosedBy, LastEventAt: c.at("last_event_at", r.LastEventAt), TransferTimes: transfers,
+		FirstResponseMs: optMs(r.FirstResponseMs, hasFirst), FirstResponseBusinessMs: optMs(r.FirstResponseBusinessMs, hasFirst),
+		ResolutionMs: optMs(r.ResolutionMs, closed), ResolutionBusinessMs: optMs(r.ResolutionBusinessMs, closed),
+		ReplyCount: r.ReplyCount, ReplySumMs: r.ReplySumMs, ReplyBusinessSumMs: r.ReplyBusinessSumMs,
+		CompleteUntil: c.at("complete_until", completeUntil)}
+	rows := []Row{{TableConversations, row}}
 	for i, d := range r.Durations {
-		rows = append(rows, Row{TableDurations, []any{r.ConversationID, version, c.nonEmpty("durations.kind", d.Kind),
-			uint32(i), r.Tenant, string(r.Channel), r.InteractionType, d.Team, d.Operator,
-			c.at("durations.ended_at", d.EndedAt), d.Ms, d.BusinessMs, d.TargetMs}})
+		rows = append(rows, Row{TableDurations, &durationsRow{ConversationID: r.ConversationID, Version: version,
+			Kind: c.nonEmpty("durations.kind", d.Kind), Seq: uint32(i), Tenant: r.Tenant, Channel: string(r.Channel),
+			InteractionType: r.InteractionType, Team: d.Team, Operator: d.Operator,
+			EndedAt: c.at("durations.ended_at", d.EndedAt), Ms: d.Ms, BusinessMs: d.BusinessMs, TargetMs: d.TargetMs}})
 	}
 	return rows, c.err
 }
@@ -90,25 +102,25 @@ func statusRows(s *schemas.StatusChange) ([]Row, error) {
 	c.lenient = s.Deleted // a retraction carries only its id, seq and version
 	c.nonEmpty("segment.tenant", s.Segment.Tenant)
 	g := s.Segment
-	v := []any{s.ConversationID, s.Seq, c.version(s.Version), flag(s.Deleted), g.Tenant, string(g.Channel),
-		g.InteractionType, g.Team, g.Operator, c.nonEmpty("status", s.Status), s.RecoverReason,
-		c.at("valid_from", s.ValidFrom), c.opt("valid_to", s.ValidTo)}
-	return []Row{{TableStatusHistory, v}}, c.err
+	return []Row{{TableStatusHistory, &statusHistoryRow{ConversationID: s.ConversationID, Seq: s.Seq,
+		Version: c.version(s.Version), Deleted: flag(s.Deleted), Tenant: g.Tenant, Channel: string(g.Channel),
+		InteractionType: g.InteractionType, Team: g.Team, Operator: g.Operator, Status: c.nonEmpty("status", s.Status),
+		RecoverReason: s.RecoverReason, ValidFrom: c.at("valid_from", s.ValidFrom), ValidTo: c.opt("valid_to", s.ValidTo)}}}, c.err
 }
 
 func gaugeRows(g *schemas.GaugeSnapshot) ([]Row, error) {
 	var c checker
 	s := g.Segment
 	c.nonEmpty("segment.tenant", s.Tenant)
-	v := []any{c.at("at", g.At), g.Partition, s.Tenant, string(s.Channel), s.InteractionType, s.Team, s.Operator,
-		g.Bot, g.Queued, g.Active, g.ToRecover, g.Expired}
-	return []Row{{TableGauges, v}}, c.err
+	return []Row{{TableGauges, &gaugesRow{At: c.at("at", g.At), Partition: g.Partition, Tenant: s.Tenant,
+		Channel: string(s.Channel), InteractionType: s.InteractionType, Team: s.Team, Operator: s.Operator,
+		Bot: g.Bot, Queued: g.Queued, Active: g.Active, ToRecover: g.ToRecover, Expired: g.Expired}}}, c.err
 }
 
 func watermarkRows(w *schemas.Watermark) ([]Row, error) {
 	var c checker
-	v := []any{c.nonEmpty("topic", w.Topic), w.Partition, c.at("complete_until", w.CompleteUntil), c.at("at", w.At)}
-	return []Row{{TableWatermarks, v}}, c.err
+	return []Row{{TableWatermarks, &watermarksRow{Topic: c.nonEmpty("topic", w.Topic), Partition: w.Partition,
+		CompleteUntil: c.at("complete_until", w.CompleteUntil), At: c.at("at", w.At)}}}, c.err
 }
 
 func eventRows(e *schemas.Event) ([]Row, error) {
@@ -119,12 +131,13 @@ func eventRows(e *schemas.Event) ([]Row, error) {
 	if received.IsZero() {
 		received = e.OccurredAt
 	}
-	v := []any{c.at("occurred_at", e.OccurredAt), c.at("received_at", received), e.Tenant, string(e.Channel),
-		e.AccountID, e.CustomerID, e.CustomerAltID, string(e.Kind), e.ID, e.MessageID, e.TargetMessageID,
-		e.Text, e.ContentType, e.Status, e.ErrorCode, e.AppID, e.HumanAgent,
-		e.InteractionType, e.Team, e.Operator, e.ToTeam, e.ToOperator, uint8(e.V),
-		e.CustomerName, e.Clamped, c.opt("original_occurred_at", e.OriginalOccurredAt)}
-	return []Row{{TableEvents, v}}, c.err
+	return []Row{{TableEvents, &eventsRow{OccurredAt: c.at("occurred_at", e.OccurredAt), ReceivedAt: c.at("received_at", received),
+		Tenant: e.Tenant, Channel: string(e.Channel), AccountID: e.AccountID, CustomerID: e.CustomerID,
+		CustomerAltID: e.CustomerAltID, CustomerName: e.CustomerName, Kind: string(e.Kind), ID: e.ID, MessageID: e.MessageID,
+		TargetMessageID: e.TargetMessageID, Text: e.Text, ContentType: e.ContentType, Status: e.Status, ErrorCode: e.ErrorCode,
+		AppID: e.AppID, HumanAgent: e.HumanAgent, InteractionType: e.InteractionType, Team: e.Team, Operator: e.Operator,
+		ToTeam: e.ToTeam, ToOperator: e.ToOperator, Clamped: e.Clamped,
+		OriginalOccurredAt: c.opt("original_occurred_at", e.OriginalOccurredAt), V: uint8(e.V)}}}, c.err
 }
 
 // operatorStatusRows maps an operator.status event of the operator-status
@@ -138,7 +151,7 @@ func operatorStatusRows(e *schemas.Event) ([]Row, error) {
 	if received.IsZero() {
 		received = e.OccurredAt
 	}
-	v := []any{c.nonEmpty("tenant", e.Tenant), c.nonEmpty("operator", e.Operator), e.Team, c.nonEmpty("status", e.Status),
-		c.at("occurred_at", e.OccurredAt), c.at("received_at", received), c.nonEmpty("id", e.ID)}
-	return []Row{{TableOperatorStatus, v}}, c.err
+	return []Row{{TableOperatorStatus, &operatorStatusRow{Tenant: c.nonEmpty("tenant", e.Tenant),
+		Operator: c.nonEmpty("operator", e.Operator), Team: e.Team, Status: c.nonEmpty("status", e.Status),
+		OccurredAt: c.at("occurred_at", e.OccurredAt), ReceivedAt: c.at("received_at", received), ID: c.nonEmpty("id", e.ID)}}}, c.err
 }

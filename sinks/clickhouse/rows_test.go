@@ -1,9 +1,13 @@
 package clickhouse
 
 import (
+	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/floorwatch/floorwatch/internal/testenv"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -44,8 +48,8 @@ func TestRowsAcceptsWhatTheTablesHoldAndRefusesTheRest(t *testing.T) {
 			var tables []string
 			for _, r := range rows {
 				tables = append(tables, r.Table)
-				if len(r.Values) != len(columns(r.Table)) {
-					t.Errorf("%s row has %d values for %d columns", r.Table, len(r.Values), len(columns(r.Table)))
+				if got, want := reflect.TypeOf(r.Value), reflect.PointerTo(rowType(r.Table)); got != want {
+					t.Errorf("%s row is a %v, want a %v", r.Table, got, want)
 				}
 			}
 			if strings.Join(tables, ",") != strings.Join(c.tables, ",") {
@@ -65,9 +69,36 @@ func FuzzRowsNeverPanics(f *testing.F) {
 			return
 		}
 		for _, r := range rows {
-			if len(r.Values) != len(columns(r.Table)) {
-				t.Fatalf("%s row has %d values for %d columns", r.Table, len(r.Values), len(columns(r.Table)))
+			if got, want := reflect.TypeOf(r.Value), reflect.PointerTo(rowType(r.Table)); got != want {
+				t.Fatalf("%s row is a %v, want a %v", r.Table, got, want)
 			}
 		}
 	})
+}
+
+// Every table's row type names exactly the columns the table has: a
+// column added in a migration and not in its row type (or the reverse) is
+// caught here, against the real server.
+func TestEveryRowTypeMatchesItsTable(t *testing.T) {
+	cfg := testDatabase(t)
+	conn := testenv.ClickHouseConn(t, cfg.Database)
+	for _, table := range []string{TableMetricsMinute, TableConversations, TableDurations, TableStatusHistory, TableGauges,
+		TableWatermarks, TableEvents, TableDeadLetters, TableOperatorStatus} {
+		rows, err := conn.Query(context.Background(), "SELECT name FROM system.columns WHERE database = ? AND table = ? "+
+			"AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')", cfg.Database, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var have []string
+		for rows.Next() {
+			var n string
+			_ = rows.Scan(&n)
+			have = append(have, n)
+		}
+		got := slices.Sorted(slices.Values(columns(table)))
+		slices.Sort(have)
+		if !slices.Equal(got, have) {
+			t.Errorf("%s: row type writes %v, the table has %v", table, got, have)
+		}
+	}
 }

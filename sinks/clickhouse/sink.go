@@ -42,6 +42,29 @@ type Options struct {
 	afterWrite func(*batch) error
 }
 
+func (o *Options) setDefaults() {
+	if o.Group == "" {
+		o.Group = DefaultGroup
+	}
+	if o.Topics == (schemas.Topics{}) {
+		o.Topics = schemas.NewTopics("")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func (o *Options) validate() error {
+	var errs []error
+	if len(o.Kafka) == 0 {
+		errs = append(errs, errors.New("sink: no Kafka connection options"))
+	}
+	if o.BatchRows <= 0 || o.BatchInterval <= 0 {
+		errs = append(errs, errors.New("sink: batch rows and batch interval must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
 // Sink copies the output topics into ClickHouse exactly once. The
 // protocol, per partition: cut a batch [start, end]; commit offset start
 // with the plan "end" as metadata; insert every table's rows with the
@@ -64,20 +87,15 @@ type Sink struct {
 // New creates a sink writing through conn (whose default database holds
 // the tables). The caller closes conn after Run returns.
 func New(opt Options, conn driver.Conn) (*Sink, error) {
-	if len(opt.Kafka) == 0 || opt.BatchRows <= 0 || opt.BatchInterval <= 0 {
-		return nil, errors.New("sink: Kafka connection options, batch rows and batch interval are required")
+	opt.setDefaults()
+	if err := opt.validate(); err != nil {
+		return nil, err
 	}
-	if opt.Group == "" {
-		opt.Group = DefaultGroup
+	m, err := newMetrics(opt.Registerer)
+	if err != nil {
+		return nil, err
 	}
-	if opt.Topics == (schemas.Topics{}) {
-		opt.Topics = schemas.NewTopics("")
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	s := &Sink{opt: opt, conn: conn, m: newMetrics(opt.Registerer), log: opt.Logger,
-		parts: map[string]map[int32]*partition{}}
+	s := &Sink{opt: opt, conn: conn, m: m, log: opt.Logger, parts: map[string]map[int32]*partition{}}
 	kopts := append(slices.Clone(opt.Kafka),
 		kgo.ConsumerGroup(opt.Group),
 		kgo.ConsumeTopics(opt.Topics.SinkInputs()...),

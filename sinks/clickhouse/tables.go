@@ -1,5 +1,10 @@
 package clickhouse
 
+import (
+	"reflect"
+	"time"
+)
+
 // Table names, as the migrations create them.
 const (
 	TableMetricsMinute  = "metrics_minute"
@@ -13,48 +18,229 @@ const (
 	TableOperatorStatus = "operator_status"
 )
 
-// columns returns the columns the sink writes into table, in the order the
-// row builders produce values.
-func columns(table string) []string {
+// A row type per table: its `ch` tags are the columns the sink writes, in
+// the migrations' names, so a column is added in one place (here) and
+// clickhouse-go's AppendStruct ties each value to its column. Nullable
+// columns are pointers.
+
+type metricsMinuteRow struct {
+	Minute                    time.Time `ch:"minute"`
+	Tenant                    string    `ch:"tenant"`
+	Channel                   string    `ch:"channel"`
+	InteractionType           string    `ch:"interaction_type"`
+	Team                      string    `ch:"team"`
+	Operator                  string    `ch:"operator"`
+	Opened                    int64     `ch:"opened"`
+	Closed                    int64     `ch:"closed"`
+	Transfers                 int64     `ch:"transfers"`
+	FirstResponseWithinTarget int64     `ch:"first_response_within_target"`
+
+	FirstResponseCount          int64           `ch:"first_response_count"`
+	FirstResponseSumMs          int64           `ch:"first_response_sum_ms"`
+	FirstResponseBusinessSumMs  int64           `ch:"first_response_business_sum_ms"`
+	FirstResponseBuckets        map[int32]int64 `ch:"first_response_buckets"`
+	FirstResponseBusBuckets     map[int32]int64 `ch:"first_response_business_buckets"`
+	FirstResponseMinMs          int64           `ch:"first_response_min_ms"`
+	FirstResponseMaxMs          int64           `ch:"first_response_max_ms"`
+	FirstResponseBusinessMinMs  int64           `ch:"first_response_business_min_ms"`
+	FirstResponseBusinessMaxMs  int64           `ch:"first_response_business_max_ms"`
+	ReplyCount                  int64           `ch:"reply_count"`
+	ReplySumMs                  int64           `ch:"reply_sum_ms"`
+	ReplyBusinessSumMs          int64           `ch:"reply_business_sum_ms"`
+	ReplyBuckets                map[int32]int64 `ch:"reply_buckets"`
+	ReplyBusBuckets             map[int32]int64 `ch:"reply_business_buckets"`
+	ReplyMinMs                  int64           `ch:"reply_min_ms"`
+	ReplyMaxMs                  int64           `ch:"reply_max_ms"`
+	ReplyBusinessMinMs          int64           `ch:"reply_business_min_ms"`
+	ReplyBusinessMaxMs          int64           `ch:"reply_business_max_ms"`
+	ResolutionCount             int64           `ch:"resolution_count"`
+	ResolutionSumMs             int64           `ch:"resolution_sum_ms"`
+	ResolutionBusinessSumMs     int64           `ch:"resolution_business_sum_ms"`
+	ResolutionBuckets           map[int32]int64 `ch:"resolution_buckets"`
+	ResolutionBusBuckets        map[int32]int64 `ch:"resolution_business_buckets"`
+	ResolutionMinMs             int64           `ch:"resolution_min_ms"`
+	ResolutionMaxMs             int64           `ch:"resolution_max_ms"`
+	ResolutionBusinessMinMs     int64           `ch:"resolution_business_min_ms"`
+	ResolutionBusinessMaxMs     int64           `ch:"resolution_business_max_ms"`
+}
+
+type conversationsRow struct {
+	ConversationID          string      `ch:"conversation_id"`
+	Version                 uint64      `ch:"version"`
+	Deleted                 uint8       `ch:"deleted"`
+	Tenant                  string      `ch:"tenant"`
+	Channel                 string      `ch:"channel"`
+	AccountID               string      `ch:"account_id"`
+	CustomerID              string      `ch:"customer_id"`
+	InteractionType         string      `ch:"interaction_type"`
+	Team                    string      `ch:"team"`
+	Operator                string      `ch:"operator"`
+	Status                  string      `ch:"status"`
+	RecoverReason           string      `ch:"recover_reason"`
+	OpenedAt                time.Time   `ch:"opened_at"`
+	RoutedAt                *time.Time  `ch:"routed_at"`
+	AssignedAt              *time.Time  `ch:"assigned_at"`
+	AttendedAt              *time.Time  `ch:"attended_at"`
+	FirstResponseAt         *time.Time  `ch:"first_response_at"`
+	LastCustomerMessageAt   *time.Time  `ch:"last_customer_message_at"`
+	WaitStartedAt           *time.Time  `ch:"wait_started_at"`
+	QueuedSince             *time.Time  `ch:"queued_since"`
+	WindowExpiresAt         *time.Time  `ch:"window_expires_at"`
+	ClosedAt                *time.Time  `ch:"closed_at"`
+	ClosedBy                string      `ch:"closed_by"`
+	LastEventAt             time.Time   `ch:"last_event_at"`
+	TransferTimes           []time.Time `ch:"transfer_times"`
+	FirstResponseMs         *int64      `ch:"first_response_ms"`
+	FirstResponseBusinessMs *int64      `ch:"first_response_business_ms"`
+	ResolutionMs            *int64      `ch:"resolution_ms"`
+	ResolutionBusinessMs    *int64      `ch:"resolution_business_ms"`
+	ReplyCount              int64       `ch:"reply_count"`
+	ReplySumMs              int64       `ch:"reply_sum_ms"`
+	ReplyBusinessSumMs      int64       `ch:"reply_business_sum_ms"`
+	CompleteUntil           time.Time   `ch:"complete_until"`
+}
+
+type durationsRow struct {
+	ConversationID  string    `ch:"conversation_id"`
+	Version         uint64    `ch:"version"`
+	Kind            string    `ch:"kind"`
+	Seq             uint32    `ch:"seq"`
+	Tenant          string    `ch:"tenant"`
+	Channel         string    `ch:"channel"`
+	InteractionType string    `ch:"interaction_type"`
+	Team            string    `ch:"team"`
+	Operator        string    `ch:"operator"`
+	EndedAt         time.Time `ch:"ended_at"`
+	Ms              int64     `ch:"ms"`
+	BusinessMs      int64     `ch:"business_ms"`
+	TargetMs        int64     `ch:"target_ms"`
+}
+
+type statusHistoryRow struct {
+	ConversationID  string     `ch:"conversation_id"`
+	Seq             int32      `ch:"seq"`
+	Version         uint64     `ch:"version"`
+	Deleted         uint8      `ch:"deleted"`
+	Tenant          string     `ch:"tenant"`
+	Channel         string     `ch:"channel"`
+	InteractionType string     `ch:"interaction_type"`
+	Team            string     `ch:"team"`
+	Operator        string     `ch:"operator"`
+	Status          string     `ch:"status"`
+	RecoverReason   string     `ch:"recover_reason"`
+	ValidFrom       time.Time  `ch:"valid_from"`
+	ValidTo         *time.Time `ch:"valid_to"`
+}
+
+type gaugesRow struct {
+	At              time.Time `ch:"at"`
+	Partition       int32     `ch:"partition"`
+	Tenant          string    `ch:"tenant"`
+	Channel         string    `ch:"channel"`
+	InteractionType string    `ch:"interaction_type"`
+	Team            string    `ch:"team"`
+	Operator        string    `ch:"operator"`
+	Bot             int64     `ch:"bot"`
+	Queued          int64     `ch:"queued"`
+	Active          int64     `ch:"active"`
+	ToRecover       int64     `ch:"to_recover"`
+	Expired         int64     `ch:"expired"`
+}
+
+type watermarksRow struct {
+	Topic         string    `ch:"topic"`
+	Partition     int32     `ch:"partition"`
+	CompleteUntil time.Time `ch:"complete_until"`
+	At            time.Time `ch:"at"`
+}
+
+type eventsRow struct {
+	OccurredAt         time.Time  `ch:"occurred_at"`
+	ReceivedAt         time.Time  `ch:"received_at"`
+	Tenant             string     `ch:"tenant"`
+	Channel            string     `ch:"channel"`
+	AccountID          string     `ch:"account_id"`
+	CustomerID         string     `ch:"customer_id"`
+	CustomerAltID      string     `ch:"customer_alt_id"`
+	CustomerName       string     `ch:"customer_name"`
+	Kind               string     `ch:"kind"`
+	ID                 string     `ch:"id"`
+	MessageID          string     `ch:"message_id"`
+	TargetMessageID    string     `ch:"target_message_id"`
+	Text               string     `ch:"text"`
+	ContentType        string     `ch:"content_type"`
+	Status             string     `ch:"status"`
+	ErrorCode          string     `ch:"error_code"`
+	AppID              string     `ch:"app_id"`
+	HumanAgent         bool       `ch:"human_agent"`
+	InteractionType    string     `ch:"interaction_type"`
+	Team               string     `ch:"team"`
+	Operator           string     `ch:"operator"`
+	ToTeam             string     `ch:"to_team"`
+	ToOperator         string     `ch:"to_operator"`
+	Clamped            bool       `ch:"clamped"`
+	OriginalOccurredAt *time.Time `ch:"original_occurred_at"`
+	V                  uint8      `ch:"v"`
+}
+
+type deadLettersRow struct {
+	ReceivedAt time.Time         `ch:"received_at"`
+	Stage      string            `ch:"stage"`
+	Reason     string            `ch:"reason"`
+	Source     string            `ch:"source"`
+	Tenant     string            `ch:"tenant"`
+	Headers    map[string]string `ch:"headers"`
+	Body       string            `ch:"body"`
+	Topic      string            `ch:"topic"`
+	Partition  int32             `ch:"partition"`
+	Offset     int64             `ch:"offset"`
+}
+
+type operatorStatusRow struct {
+	Tenant     string    `ch:"tenant"`
+	Operator   string    `ch:"operator"`
+	Team       string    `ch:"team"`
+	Status     string    `ch:"status"`
+	OccurredAt time.Time `ch:"occurred_at"`
+	ReceivedAt time.Time `ch:"received_at"`
+	ID         string    `ch:"id"`
+}
+
+// rowTypes maps each table to its row type.
+func rowType(table string) reflect.Type {
 	switch table {
 	case TableMetricsMinute:
-		return []string{"minute", "tenant", "channel", "interaction_type", "team", "operator",
-			"opened", "closed", "transfers", "first_response_within_target",
-			"first_response_count", "first_response_sum_ms", "first_response_business_sum_ms", "first_response_buckets",
-			"reply_count", "reply_sum_ms", "reply_business_sum_ms", "reply_buckets",
-			"resolution_count", "resolution_sum_ms", "resolution_business_sum_ms", "resolution_buckets",
-			"first_response_business_buckets", "first_response_min_ms", "first_response_max_ms",
-			"first_response_business_min_ms", "first_response_business_max_ms",
-			"reply_business_buckets", "reply_min_ms", "reply_max_ms", "reply_business_min_ms", "reply_business_max_ms",
-			"resolution_business_buckets", "resolution_min_ms", "resolution_max_ms",
-			"resolution_business_min_ms", "resolution_business_max_ms"}
+		return reflect.TypeFor[metricsMinuteRow]()
 	case TableConversations:
-		return []string{"conversation_id", "version", "deleted", "tenant", "channel", "account_id", "customer_id",
-			"interaction_type", "team", "operator", "status", "recover_reason",
-			"opened_at", "routed_at", "assigned_at", "attended_at", "first_response_at", "last_customer_message_at",
-			"wait_started_at", "window_expires_at", "closed_at", "closed_by", "last_event_at", "transfer_times",
-			"first_response_ms", "first_response_business_ms", "resolution_ms", "resolution_business_ms",
-			"reply_count", "reply_sum_ms", "reply_business_sum_ms", "complete_until", "queued_since"}
+		return reflect.TypeFor[conversationsRow]()
 	case TableDurations:
-		return []string{"conversation_id", "version", "kind", "seq", "tenant", "channel", "interaction_type",
-			"team", "operator", "ended_at", "ms", "business_ms", "target_ms"}
+		return reflect.TypeFor[durationsRow]()
 	case TableStatusHistory:
-		return []string{"conversation_id", "seq", "version", "deleted", "tenant", "channel", "interaction_type",
-			"team", "operator", "status", "recover_reason", "valid_from", "valid_to"}
+		return reflect.TypeFor[statusHistoryRow]()
 	case TableGauges:
-		return []string{"at", "partition", "tenant", "channel", "interaction_type", "team", "operator",
-			"bot", "queued", "active", "to_recover", "expired"}
+		return reflect.TypeFor[gaugesRow]()
 	case TableWatermarks:
-		return []string{"topic", "partition", "complete_until", "at"}
+		return reflect.TypeFor[watermarksRow]()
 	case TableEvents:
-		return []string{"occurred_at", "received_at", "tenant", "channel", "account_id", "customer_id", "customer_alt_id",
-			"kind", "id", "message_id", "target_message_id", "text", "content_type", "status", "error_code", "app_id",
-			"human_agent", "interaction_type", "team", "operator", "to_team", "to_operator", "v",
-			"customer_name", "clamped", "original_occurred_at"}
-	case TableOperatorStatus:
-		return []string{"tenant", "operator", "team", "status", "occurred_at", "received_at", "id"}
+		return reflect.TypeFor[eventsRow]()
 	case TableDeadLetters:
-		return []string{"received_at", "stage", "reason", "source", "tenant", "headers", "body", "topic", "partition", "offset"}
+		return reflect.TypeFor[deadLettersRow]()
+	case TableOperatorStatus:
+		return reflect.TypeFor[operatorStatusRow]()
 	}
 	return nil
+}
+
+// columns returns the columns the sink writes into table: its row type's
+// `ch` tags, in field order.
+func columns(table string) []string {
+	t := rowType(table)
+	if t == nil {
+		return nil
+	}
+	cols := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		cols = append(cols, t.Field(i).Tag.Get("ch"))
+	}
+	return cols
 }
