@@ -131,7 +131,7 @@ func counts(m map[string]int) string {
 // pipeline is the processors' part of a replay: one State per key, one
 // compiled Tenant per tenant, one Presence table.
 type pipeline struct {
-	dir      *config.Directory
+	dir      policies
 	to       time.Time
 	tenants  map[string]*conversation.Tenant
 	states   map[schemas.ConversationKey]*conversation.State
@@ -139,7 +139,12 @@ type pipeline struct {
 	presence *conversation.Presence
 }
 
-func newPipeline(dir *config.Directory, to time.Time) *pipeline {
+// policies gives each tenant's policy (config.Directory provides it).
+type policies interface {
+	Policy(tenant string) schemas.Policy
+}
+
+func newPipeline(dir policies, to time.Time) *pipeline {
 	return &pipeline{dir: dir, to: to, tenants: map[string]*conversation.Tenant{},
 		states: map[schemas.ConversationKey]*conversation.State{}, presence: conversation.NewPresence()}
 }

@@ -44,15 +44,25 @@ type Options struct {
 // to publish. It does no I/O and keeps no state, so the server and replay
 // share it and any number of goroutines may call Decode at once.
 type Decoder struct {
-	dir  *config.Directory
+	dir  Directory
 	opts Options
 	// ownSecret[ch][tenant] is true when tenant signs ch's webhooks with a
 	// secret of its own (not shared with other tenants).
 	ownSecret map[schemas.Channel]map[string]bool
 }
 
+// Directory is what the Decoder looks up: tenants by account and API key,
+// and the candidate webhook credentials. config.Directory provides it.
+type Directory interface {
+	TenantOf(ch schemas.Channel, accountID string) (string, bool)
+	TenantForAPIKey(key string) (string, bool)
+	Tenants() []string
+	WebhookSecrets(ch schemas.Channel) []config.TenantSecret
+	VerifyTokens(ch schemas.Channel) [][]byte
+}
+
 // NewDecoder returns a Decoder that looks tenants and credentials up in dir.
-func NewDecoder(dir *config.Directory, opts Options) *Decoder {
+func NewDecoder(dir Directory, opts Options) *Decoder {
 	if opts.MaxFutureSkew <= 0 {
 		opts.MaxFutureSkew = schemas.DefaultMaxFutureSkew
 	}
