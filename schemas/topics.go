@@ -72,7 +72,9 @@ func (t Topics) All() []string {
 }
 
 // IngestTopics lists the topics ingest writes.
-func (t Topics) IngestTopics() []string { return []string{t.Events, t.OperatorStatus, t.IngestDeadLetters} }
+func (t Topics) IngestTopics() []string {
+	return []string{t.Events, t.OperatorStatus, t.IngestDeadLetters}
+}
 
 // ProcessorOutputs lists the topics the processors produce to, changelog
 // excluded.

@@ -35,33 +35,33 @@ type metricsMinuteRow struct {
 	Transfers                 int64     `ch:"transfers"`
 	FirstResponseWithinTarget int64     `ch:"first_response_within_target"`
 
-	FirstResponseCount          int64           `ch:"first_response_count"`
-	FirstResponseSumMs          int64           `ch:"first_response_sum_ms"`
-	FirstResponseBusinessSumMs  int64           `ch:"first_response_business_sum_ms"`
-	FirstResponseBuckets        map[int32]int64 `ch:"first_response_buckets"`
-	FirstResponseBusBuckets     map[int32]int64 `ch:"first_response_business_buckets"`
-	FirstResponseMinMs          int64           `ch:"first_response_min_ms"`
-	FirstResponseMaxMs          int64           `ch:"first_response_max_ms"`
-	FirstResponseBusinessMinMs  int64           `ch:"first_response_business_min_ms"`
-	FirstResponseBusinessMaxMs  int64           `ch:"first_response_business_max_ms"`
-	ReplyCount                  int64           `ch:"reply_count"`
-	ReplySumMs                  int64           `ch:"reply_sum_ms"`
-	ReplyBusinessSumMs          int64           `ch:"reply_business_sum_ms"`
-	ReplyBuckets                map[int32]int64 `ch:"reply_buckets"`
-	ReplyBusBuckets             map[int32]int64 `ch:"reply_business_buckets"`
-	ReplyMinMs                  int64           `ch:"reply_min_ms"`
-	ReplyMaxMs                  int64           `ch:"reply_max_ms"`
-	ReplyBusinessMinMs          int64           `ch:"reply_business_min_ms"`
-	ReplyBusinessMaxMs          int64           `ch:"reply_business_max_ms"`
-	ResolutionCount             int64           `ch:"resolution_count"`
-	ResolutionSumMs             int64           `ch:"resolution_sum_ms"`
-	ResolutionBusinessSumMs     int64           `ch:"resolution_business_sum_ms"`
-	ResolutionBuckets           map[int32]int64 `ch:"resolution_buckets"`
-	ResolutionBusBuckets        map[int32]int64 `ch:"resolution_business_buckets"`
-	ResolutionMinMs             int64           `ch:"resolution_min_ms"`
-	ResolutionMaxMs             int64           `ch:"resolution_max_ms"`
-	ResolutionBusinessMinMs     int64           `ch:"resolution_business_min_ms"`
-	ResolutionBusinessMaxMs     int64           `ch:"resolution_business_max_ms"`
+	FirstResponseCount         int64           `ch:"first_response_count"`
+	FirstResponseSumMs         int64           `ch:"first_response_sum_ms"`
+	FirstResponseBusinessSumMs int64           `ch:"first_response_business_sum_ms"`
+	FirstResponseBuckets       map[int32]int64 `ch:"first_response_buckets"`
+	FirstResponseBusBuckets    map[int32]int64 `ch:"first_response_business_buckets"`
+	FirstResponseMinMs         int64           `ch:"first_response_min_ms"`
+	FirstResponseMaxMs         int64           `ch:"first_response_max_ms"`
+	FirstResponseBusinessMinMs int64           `ch:"first_response_business_min_ms"`
+	FirstResponseBusinessMaxMs int64           `ch:"first_response_business_max_ms"`
+	ReplyCount                 int64           `ch:"reply_count"`
+	ReplySumMs                 int64           `ch:"reply_sum_ms"`
+	ReplyBusinessSumMs         int64           `ch:"reply_business_sum_ms"`
+	ReplyBuckets               map[int32]int64 `ch:"reply_buckets"`
+	ReplyBusBuckets            map[int32]int64 `ch:"reply_business_buckets"`
+	ReplyMinMs                 int64           `ch:"reply_min_ms"`
+	ReplyMaxMs                 int64           `ch:"reply_max_ms"`
+	ReplyBusinessMinMs         int64           `ch:"reply_business_min_ms"`
+	ReplyBusinessMaxMs         int64           `ch:"reply_business_max_ms"`
+	ResolutionCount            int64           `ch:"resolution_count"`
+	ResolutionSumMs            int64           `ch:"resolution_sum_ms"`
+	ResolutionBusinessSumMs    int64           `ch:"resolution_business_sum_ms"`
+	ResolutionBuckets          map[int32]int64 `ch:"resolution_buckets"`
+	ResolutionBusBuckets       map[int32]int64 `ch:"resolution_business_buckets"`
+	ResolutionMinMs            int64           `ch:"resolution_min_ms"`
+	ResolutionMaxMs            int64           `ch:"resolution_max_ms"`
+	ResolutionBusinessMinMs    int64           `ch:"resolution_business_min_ms"`
+	ResolutionBusinessMaxMs    int64           `ch:"resolution_business_max_ms"`
 }
 
 type conversationsRow struct {
