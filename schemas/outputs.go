@@ -143,13 +143,38 @@ type StatusChange struct {
 	ValidTo        Time    `json:"valid_to"`
 }
 
-// GaugeSnapshot is the number of open conversations per status of one
-// segment at one instant (every process.gauge_interval).
+// GaugeSnapshot is one processor partition's open conversations per
+// segment and status at one snapshot (every process.gauge_interval), in one
+// record, so a reader sees a snapshot whole or not at all. Round grows by
+// one with every snapshot of the partition (it is kept in the partition's
+// changelog, so a new owner goes on counting): the latest round of each
+// partition is the state now, and a segment absent from it has no open
+// conversation there. Version 1 records held one segment each, with no
+// round (readers still accept them).
 type GaugeSnapshot struct {
-	V         int     `json:"v"`
-	At        Time    `json:"at"`
-	Partition int32   `json:"partition"`
+	V         int          `json:"v"`
+	Partition int32        `json:"partition"`
+	Round     int64        `json:"round"`
+	At        Time         `json:"at"` // wall time of the snapshot
+	Segments  []GaugeCount `json:"segments"`
+
+	// Version 1 fields: one segment per record.
+	Segment   Segment `json:"segment,omitzero"`
+	Bot       int64   `json:"bot,omitempty"`
+	Queued    int64   `json:"queued,omitempty"`
+	Active    int64   `json:"active,omitempty"`
+	ToRecover int64   `json:"to_recover,omitempty"`
+	Expired   int64   `json:"expired,omitempty"`
+}
+
+// GaugeVersion is the version of GaugeSnapshot this build writes.
+const GaugeVersion = 2
+
+// GaugeCount is one segment's open conversations per status, at its
+// tenant's clock on the partition.
+type GaugeCount struct {
 	Segment   Segment `json:"segment"`
+	At        Time    `json:"at"`
 	Bot       int64   `json:"bot"`
 	Queued    int64   `json:"queued"`
 	Active    int64   `json:"active"`

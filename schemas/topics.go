@@ -21,7 +21,7 @@ const (
 	TopicConversations = "floorwatch.conversations"
 	// TopicStatusChanges holds StatusChange records keyed by conversation id.
 	TopicStatusChanges = "floorwatch.status-changes"
-	// TopicGauges holds GaugeSnapshot records keyed by Segment.String().
+	// TopicGauges holds GaugeSnapshot records keyed by processor partition.
 	TopicGauges = "floorwatch.gauges"
 	// TopicWatermarks holds Watermark records keyed by partition.
 	TopicWatermarks = "floorwatch.watermarks"

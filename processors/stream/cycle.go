@@ -122,7 +122,7 @@ func (r *Runner) tick(out emitter) {
 		p.idle(r.core, out, wall, r.opts.IdleAdvance)
 		p.fireDue(r.core, out)
 		if gauges {
-			p.snapshot(r.core, out)
+			p.snapshot(r.core, out, wall)
 		}
 		p.flush(r.core, out, wall)
 		r.metrics.open.WithLabelValues(label(p.id)).Set(float64(p.openConversations()))

@@ -54,7 +54,7 @@ func (p *partition) load(c *core, key, value []byte) error {
 	if string(key) == metaKey {
 		m, err := decodeMeta(value)
 		if err == nil {
-			p.written = m.watermark
+			p.written, p.round = m.watermark, m.round
 			for tenant, now := range m.clocks {
 				p.clockOf(tenant).now = now
 			}

@@ -2,6 +2,8 @@ package stream
 
 import (
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/schemas"
@@ -60,18 +62,26 @@ func (p *partition) count(ent *entry, cur gaugeRef) {
 	}
 }
 
-// snapshot writes one GaugeSnapshot per segment at its tenant's clock; a
-// segment that dropped to zero is written once, then forgotten.
-func (p *partition) snapshot(c *core, out emitter) {
+// snapshot writes the partition's next GaugeSnapshot, every segment with
+// open conversations at its tenant's clock, in one record keyed by the
+// partition (one gauges-topic partition, in order); segments that dropped
+// to zero are forgotten. The round goes into the partition's changelog
+// record.
+func (p *partition) snapshot(c *core, out emitter, wall time.Time) {
+	p.round++
+	p.clockDirty = true
+	g := schemas.GaugeSnapshot{V: schemas.GaugeVersion, Partition: p.id, Round: p.round, At: schemas.At(wall),
+		Segments: []schemas.GaugeCount{}}
 	for _, seg := range p.sortedSegments() {
-		at := schemas.UnixMilli(p.clockOf(seg.Tenant).now)
-		g := &p.gauges[seg].counts
-		c.emitJSON(out, c.topics.Gauges, seg.String(), &schemas.GaugeSnapshot{V: 1, At: at, Partition: p.id, Segment: seg,
-			Bot: g[0], Queued: g[1], Active: g[2], ToRecover: g[3], Expired: g[4]})
-		if *g == (gaugeCounts{}) {
+		n := &p.gauges[seg].counts
+		if *n == (gaugeCounts{}) {
 			delete(p.gauges, seg)
+			continue
 		}
+		g.Segments = append(g.Segments, schemas.GaugeCount{Segment: seg, At: schemas.UnixMilli(p.clockOf(seg.Tenant).now),
+			Bot: n[0], Queued: n[1], Active: n[2], ToRecover: n[3], Expired: n[4]})
 	}
+	c.emitJSON(out, c.topics.Gauges, strconv.Itoa(int(p.id)), &g)
 }
 
 func (p *partition) sortedSegments() []schemas.Segment {

@@ -87,10 +87,11 @@ func decodeEntry(tn *conversation.Tenant, key schemas.ConversationKey, b []byte)
 type partitionMeta struct {
 	watermark int64
 	clocks    map[string]int64
+	round     int64 // of the last gauge snapshot
 }
 
 func (p *partition) meta() partitionMeta {
-	m := partitionMeta{watermark: p.written, clocks: make(map[string]int64, len(p.clocks))}
+	m := partitionMeta{watermark: p.written, clocks: make(map[string]int64, len(p.clocks)), round: p.round}
 	for tenant, tc := range p.clocks {
 		m.clocks[tenant] = tc.now
 	}
@@ -98,8 +99,9 @@ func (p *partition) meta() partitionMeta {
 }
 
 // metaVersion is the first byte of the partition record: 1 held one clock
-// for the whole partition, 2 the watermark and a clock per tenant.
-const metaVersion = 2
+// for the whole partition, 2 the watermark and a clock per tenant, 3 adds
+// the gauge snapshots' round.
+const metaVersion = 3
 
 // encodeMeta writes version, watermark, then each tenant (sorted, so the
 // bytes are stable) and its clock.
@@ -111,23 +113,26 @@ func encodeMeta(m partitionMeta) []byte {
 		b = append(b, tenant...)
 		b = binary.AppendVarint(b, m.clocks[tenant])
 	}
-	return b
+	return binary.AppendVarint(b, m.round)
 }
 
-// decodeMeta reads either version; a version 1 record gives the
-// watermark only (restore then starts each tenant at its keys' clocks).
+// decodeMeta reads every version; a version 1 record gives the watermark
+// only (restore then starts each tenant at its keys' clocks).
 func decodeMeta(b []byte) (partitionMeta, error) {
-	if len(b) == 0 || (b[0] != 1 && b[0] != metaVersion) {
+	if len(b) == 0 || b[0] < 1 || b[0] > metaVersion {
 		return partitionMeta{}, fmt.Errorf("%w: partition record of unknown version", errBadChangelog)
 	}
 	r := newReader(b[1:])
 	m := partitionMeta{watermark: r.varint(), clocks: map[string]int64{}}
-	if b[0] == metaVersion {
+	if b[0] >= 2 {
 		n := r.uvarint()
 		for i := uint64(0); i < n && r.ok; i++ {
 			tenant := string(r.bytes(int(r.uvarint())))
 			m.clocks[tenant] = r.varint()
 		}
+	}
+	if b[0] >= 3 {
+		m.round = r.varint()
 	}
 	if !r.ok || len(r.b) != 0 {
 		return partitionMeta{}, fmt.Errorf("%w: truncated partition record", errBadChangelog)

@@ -38,6 +38,7 @@ type partition struct {
 	gone       map[schemas.ConversationKey]struct{}
 	clockDirty bool  // a tenant clock moved since the changelog last had them
 	written    int64 // the last watermark written
+	round      int64 // of the last gauge snapshot
 	stateBytes int64
 }
 

@@ -83,26 +83,40 @@ func TestGaugesCountOpenConversationsPerStatus(t *testing.T) {
 	c, p, out := testCore(), newPartition(3), &collector{}
 	applyAll(t, p, c, out, waitingConversation("1"))
 	applyAll(t, p, c, out, waitingConversation("2"))
-	p.snapshot(c, out)
-	// The segments the conversations passed through (bot, then queued
-	// without an operator) are written once with zeros, then forgotten.
-	var active schemas.GaugeSnapshot
-	for _, r := range out.on(c.topics.Gauges) {
-		var g schemas.GaugeSnapshot
-		json.Unmarshal(r.value, &g)
-		if g.Segment.Operator == "ana" {
-			active = g
-		} else if g.Bot+g.Queued+g.Active+g.ToRecover+g.Expired != 0 {
-			t.Fatalf("segment %v still counts %+v", g.Segment, g)
-		}
+	p.snapshot(c, out, endOfTraffic)
+	// One record for the whole partition: the segments the conversations
+	// passed through (bot, then queued without an operator) are at zero and
+	// left out; both are active with ana, at acme's clock.
+	snaps := out.on(c.topics.Gauges)
+	if len(snaps) != 1 || snaps[0].key != "3" {
+		t.Fatalf("%d gauge records (key %q), want 1 keyed by the partition", len(snaps), snaps[0].key)
 	}
-	if active.Active != 2 || active.Partition != 3 || !active.At.Equal(day.Add(2*time.Minute)) {
-		t.Fatalf("snapshot %+v, want 2 active for ana at 09:02 on partition 3", active)
+	var g schemas.GaugeSnapshot
+	if err := json.Unmarshal(snaps[0].value, &g); err != nil {
+		t.Fatal(err)
 	}
+	if g.Partition != 3 || g.Round != 1 || len(g.Segments) != 1 {
+		t.Fatalf("snapshot %+v, want round 1 of partition 3 with one segment", g)
+	}
+	if s := g.Segments[0]; s.Segment.Operator != "ana" || s.Active != 2 || !s.At.Equal(day.Add(2*time.Minute)) {
+		t.Fatalf("segment %+v, want 2 active for ana at 09:02", s)
+	}
+	// The next round goes on counting, and carries nothing that dropped out.
+	closeBoth := waitingConversation("1")[:0]
+	for _, customer := range []string{"1", "2"} {
+		e := waitingConversation(customer)[0]
+		e.ID, e.Kind, e.OccurredAt = "close"+customer, schemas.KindClosed, schemas.At(day.Add(5*time.Minute))
+		closeBoth = append(closeBoth, e)
+	}
+	applyAll(t, p, c, out, closeBoth)
 	again := &collector{}
-	p.snapshot(c, again)
-	if n := len(again.on(c.topics.Gauges)); n != 1 {
-		t.Fatalf("the next snapshot has %d segments, want 1", n)
+	p.snapshot(c, again, endOfTraffic)
+	json.Unmarshal(again.on(c.topics.Gauges)[0].value, &g)
+	if g.Round != 2 || len(g.Segments) != 0 {
+		t.Fatalf("after both closed: round %d with %d segments, want round 2 with none", g.Round, len(g.Segments))
+	}
+	if m := p.meta(); m.round != 2 {
+		t.Fatalf("the changelog would keep round %d, want 2", m.round)
 	}
 }
 

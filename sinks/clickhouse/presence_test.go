@@ -90,3 +90,50 @@ func TestCustomersKeepTheLatestNameTheChannelGave(t *testing.T) {
 		t.Errorf("customers: %s, want %s", g, want)
 	}
 }
+
+// gauges_latest reads each partition's latest round only: a segment that
+// a restored partition no longer counts (its zero row was never written)
+// drops out, a round with no open case empties its partition, and the
+// partitions' rounds are independent.
+func TestGaugesLatestCountsEachPartitionsLatestRoundOnly(t *testing.T) {
+	cfg := testDatabase(t)
+	ctx := context.Background()
+	conn := testenv.ClickHouseConn(t, cfg.Database)
+	seg := func(team string) schemas.Segment { return schemas.Segment{Tenant: "acme", Channel: schemas.WhatsApp, Team: team} }
+	snap := func(partition int32, round int64, counts ...schemas.GaugeCount) schemas.GaugeSnapshot {
+		return schemas.GaugeSnapshot{V: schemas.GaugeVersion, Partition: partition, Round: round, At: schemas.At(day),
+			Segments: append([]schemas.GaugeCount{}, counts...)}
+	}
+	count := func(team string, min int, queued int64) schemas.GaugeCount {
+		return schemas.GaugeCount{Segment: seg(team), At: schemas.At(day.Add(time.Duration(min) * time.Minute)), Queued: queued}
+	}
+	for i, g := range []schemas.GaugeSnapshot{
+		snap(0, 1, count("sales", 1, 2), count("support", 1, 1)),
+		snap(0, 2, count("support", 2, 3)), // sales dropped to zero while the partition moved
+		snap(1, 7, count("sales", 1, 5)),
+		snap(1, 8), // partition 1 has nothing open any more
+		snap(2, 3, count("sales", 3, 4)),
+	} {
+		rows, err := Rows(schemas.TopicGauges, mustJSON(g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := InsertRows(ctx, conn, rows, fmt.Sprint("gauges-", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int64{}
+	rows, err := conn.Query(ctx, "SELECT team, sum(queued) FROM gauges_latest GROUP BY team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var team string
+		var n int64
+		_ = rows.Scan(&team, &n)
+		got[team] = n
+	}
+	if want := map[string]int64{"sales": 4, "support": 3}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("queued now by team %v, want %v", got, want)
+	}
+}

@@ -108,13 +108,32 @@ func statusRows(s *schemas.StatusChange) ([]Row, error) {
 		RecoverReason: s.RecoverReason, ValidFrom: c.at("valid_from", s.ValidFrom), ValidTo: c.opt("valid_to", s.ValidTo)}}}, c.err
 }
 
+// gaugeRows maps one partition's snapshot to a row per segment, all with
+// the snapshot's round; a snapshot with no open conversation still writes
+// one row (tenant empty, zeros) so that its round is seen. A version 1
+// record is one segment, round 0.
 func gaugeRows(g *schemas.GaugeSnapshot) ([]Row, error) {
 	var c checker
-	s := g.Segment
-	c.nonEmpty("segment.tenant", s.Tenant)
-	return []Row{{TableGauges, &gaugesRow{At: c.at("at", g.At), Partition: g.Partition, Tenant: s.Tenant,
-		Channel: string(s.Channel), InteractionType: s.InteractionType, Team: s.Team, Operator: s.Operator,
-		Bot: g.Bot, Queued: g.Queued, Active: g.Active, ToRecover: g.ToRecover, Expired: g.Expired}}}, c.err
+	if g.V < 2 {
+		s := g.Segment
+		c.nonEmpty("segment.tenant", s.Tenant)
+		return []Row{{TableGauges, &gaugesRow{At: c.at("at", g.At), Partition: g.Partition, Tenant: s.Tenant,
+			Channel: string(s.Channel), InteractionType: s.InteractionType, Team: s.Team, Operator: s.Operator,
+			Bot: g.Bot, Queued: g.Queued, Active: g.Active, ToRecover: g.ToRecover, Expired: g.Expired}}}, c.err
+	}
+	round := c.version(g.Round)
+	if len(g.Segments) == 0 {
+		return []Row{{TableGauges, &gaugesRow{At: c.at("at", g.At), Partition: g.Partition, Round: round}}}, c.err
+	}
+	rows := make([]Row, 0, len(g.Segments))
+	for _, n := range g.Segments {
+		s := n.Segment
+		c.nonEmpty("segments.segment.tenant", s.Tenant)
+		rows = append(rows, Row{TableGauges, &gaugesRow{At: c.at("segments.at", n.At), Partition: g.Partition, Round: round,
+			Tenant: s.Tenant, Channel: string(s.Channel), InteractionType: s.InteractionType, Team: s.Team, Operator: s.Operator,
+			Bot: n.Bot, Queued: n.Queued, Active: n.Active, ToRecover: n.ToRecover, Expired: n.Expired}})
+	}
+	return rows, c.err
 }
 
 func watermarkRows(w *schemas.Watermark) ([]Row, error) {

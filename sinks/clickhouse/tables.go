@@ -135,6 +135,7 @@ type statusHistoryRow struct {
 type gaugesRow struct {
 	At              time.Time `ch:"at"`
 	Partition       int32     `ch:"partition"`
+	Round           uint64    `ch:"round"`
 	Tenant          string    `ch:"tenant"`
 	Channel         string    `ch:"channel"`
 	InteractionType string    `ch:"interaction_type"`
