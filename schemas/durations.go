@@ -84,3 +84,43 @@ func addBucket(m map[int32]int64, i int32, n int64) map[int32]int64 {
 	}
 	return m
 }
+
+// Merge adds o to d: counts, sums and buckets add (a bucket that reaches
+// zero is dropped), bounds take the union of what each contributes.
+func (d *DurationDelta) Merge(o *DurationDelta) {
+	d.Count += o.Count
+	d.SumMs += o.SumMs
+	d.BusinessSumMs += o.BusinessSumMs
+	for i, n := range o.Buckets {
+		d.Buckets = addBucket(d.Buckets, i, n)
+	}
+	for i, n := range o.BusinessBuckets {
+		d.BusinessBuckets = addBucket(d.BusinessBuckets, i, n)
+	}
+	ob, ok := o.KnownBounds()
+	if !ok {
+		return
+	}
+	if db, ok := d.KnownBounds(); ok {
+		ob = db.Union(ob)
+	}
+	d.Bounds = &ob
+}
+
+// Merge adds o, a delta of the same minute and segment, to m: what both
+// say together, as a reader summing them would see it.
+func (m *MetricDelta) Merge(o *MetricDelta) {
+	m.Opened += o.Opened
+	m.Closed += o.Closed
+	m.Transfers += o.Transfers
+	m.FirstResponseWithinTarget += o.FirstResponseWithinTarget
+	m.FirstResponse.Merge(&o.FirstResponse)
+	m.Reply.Merge(&o.Reply)
+	m.Resolution.Merge(&o.Resolution)
+}
+
+// IsZero reports whether m changes nothing.
+func (m *MetricDelta) IsZero() bool {
+	return m.Opened == 0 && m.Closed == 0 && m.Transfers == 0 && m.FirstResponseWithinTarget == 0 &&
+		m.FirstResponse.IsZero() && m.Reply.IsZero() && m.Resolution.IsZero()
+}

@@ -34,6 +34,7 @@ func BenchmarkFoldInProcess(b *testing.B) {
 		if n%1000 == 999 {
 			p.fireDue(c, out)
 			p.flush(c, out, endOfTraffic)
+			c.box.drain(c, out)
 		}
 		n++
 	}

@@ -19,6 +19,7 @@ func tenantEvent(tenant, customer, id string, occurred, received time.Time) sche
 // statusesOf returns the status changes emitted for tenant's conversations.
 func statusesOf(t *testing.T, out *collector, c *core, tenant string) []schemas.StatusChange {
 	t.Helper()
+	c.box.drain(c, out) // what the transaction gathered so far
 	var got []schemas.StatusChange
 	for _, r := range out.on(c.topics.StatusChanges) {
 		var sc schemas.StatusChange
@@ -65,6 +66,7 @@ func TestAnotherTenantsFarFutureEventMovesNoClockButItsOwnWithinTheSkew(t *testi
 	}
 	// The record received now was clamped to its arrival, as ingest would.
 	var clamped bool
+	c.box.drain(c, out)
 	for _, r := range out.on(c.topics.Conversations) {
 		var row schemas.ConversationRow
 		json.Unmarshal(r.value, &row)

@@ -32,11 +32,13 @@ type core struct {
 	// ceiling bounds every clock: the wall clock plus maxSkew, unix ms,
 	// set by the runner before each batch of work (setWall).
 	ceiling int64
+	// box holds the open transaction's conversation records.
+	box *outbox
 }
 
 func newCore(p Policies, t schemas.Topics, maxSkew time.Duration) *core {
 	return &core{policies: p, tenants: map[string]*conversation.Tenant{}, presence: conversation.NewPresence(), topics: t,
-		maxSkew: maxSkew, ceiling: math.MaxInt64}
+		maxSkew: maxSkew, ceiling: math.MaxInt64, box: newOutbox()}
 }
 
 // setWall bounds the clocks by wall plus the allowed skew, so that no
@@ -63,19 +65,9 @@ func (c *core) targets(tenant, team string) time.Duration {
 	return p.TeamTarget(team)
 }
 
-// emitRecords writes one Diff's records to their topics.
-func (c *core) emitRecords(out emitter, recs *windows.Records) {
-	for i := range recs.Deltas {
-		d := &recs.Deltas[i]
-		c.emitJSON(out, c.topics.Metrics, d.Segment.String()+"|"+d.Minute.String(), d)
-	}
-	for i := range recs.Rows {
-		c.emitJSON(out, c.topics.Conversations, recs.Rows[i].ConversationID, &recs.Rows[i])
-	}
-	for i := range recs.Changes {
-		c.emitJSON(out, c.topics.StatusChanges, recs.Changes[i].ConversationID, &recs.Changes[i])
-	}
-}
+// emitRecords gathers one Diff's records in the outbox; they are written,
+// coalesced, when the transaction ends.
+func (c *core) emitRecords(recs *windows.Records) { c.box.add(recs) }
 
 // emitJSON encodes v, which is one of the plain output records of
 // schemas: encoding cannot fail.

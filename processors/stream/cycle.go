@@ -128,6 +128,7 @@ func (r *Runner) tick(out emitter) {
 		r.metrics.open.WithLabelValues(label(p.id)).Set(float64(p.openConversations()))
 		r.metrics.stateBytes.WithLabelValues(label(p.id)).Set(float64(p.stateBytes))
 	}
+	r.core.box.drain(r.core, out)
 }
 
 // commit ends the transaction; a failed one is rolled back in memory.
@@ -164,6 +165,7 @@ func (r *Runner) reload() error {
 	for id := range r.parts {
 		ids = append(ids, id)
 	}
+	r.core.box.reset() // what the aborted transaction gathered
 	parts, err := r.restore(context.Background(), ids)
 	if err != nil {
 		return err

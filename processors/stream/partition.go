@@ -104,7 +104,7 @@ func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key sc
 	before []conversation.Conversation, now int64) {
 	after := ent.st.Derive(tn, c.presence, time.UnixMilli(now))
 	recs := windows.Diff(before, after, &ent.em, c.targets)
-	c.emitRecords(out, &recs)
+	c.emitRecords(&recs)
 	ent.lastNow = now
 	p.markDirty(ent)
 	p.count(ent, openRef(after))

@@ -65,8 +65,10 @@ func applyAll(t *testing.T, p *partition, c *core, out emitter, events []schemas
 func TestAQuietPartitionFiresTimersWhenItsClockAdvances(t *testing.T) {
 	c, p, out := testCore(), newPartition(0), &collector{}
 	applyAll(t, p, c, out, waitingConversation("1"))
+	c.box.drain(c, out)
 	before := len(out.on(c.topics.StatusChanges))
 	p.advance(c, out, day.Add(30*time.Minute).UnixMilli())
+	c.box.drain(c, out)
 	var last schemas.StatusChange
 	changes := out.on(c.topics.StatusChanges)
 	if len(changes) == before {
