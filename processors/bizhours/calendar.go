@@ -3,6 +3,7 @@ package bizhours
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"
@@ -27,6 +28,9 @@ type Calendar struct {
 	loc      *time.Location
 	weekly   [7][]schemas.ClockInterval // sorted, merged
 	holidays map[int]bool               // local date as yyyymmdd
+	// blocks caches the open spans in absolute time, per block of time
+	// (spans.go): computed once per block, then read without locks.
+	blocks sync.Map // int64 → []msSpan
 }
 
 // AlwaysOpen is the calendar of a schedule with no time zone.
@@ -102,64 +106,3 @@ func (c *Calendar) day(y int, m time.Month, d, n int) []span {
 	return out
 }
 
-// localDate returns t's date in the calendar's zone.
-func (c *Calendar) localDate(t time.Time) (int, time.Month, int) { return t.In(c.loc).Date() }
-
-// Open reports whether t falls in business hours.
-func (c *Calendar) Open(t time.Time) bool {
-	if c.always {
-		return true
-	}
-	y, m, d := c.localDate(t)
-	// Yesterday's spans may run into today (24:00 ends, or ends past 24:00).
-	for n := -2; n <= 0; n++ {
-		for _, s := range c.day(y, m, d, n) {
-			if !t.Before(s.from) && t.Before(s.to) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// Business returns the open time in [a, b); zero when b is not after a.
-func (c *Calendar) Business(a, b time.Time) time.Duration {
-	if !b.After(a) {
-		return 0
-	}
-	if c.always {
-		return b.Sub(a)
-	}
-	y, m, d := c.localDate(a)
-	var total time.Duration
-	// Spans never overlap across days except where they join, and a span
-	// starts on its own date, so each instant is counted once.
-	covered := a
-	for n := -2; ; n++ {
-		for _, s := range c.day(y, m, d, n) {
-			from, to := maxTime(s.from, covered), minTime(s.to, b)
-			if to.After(from) {
-				total += to.Sub(from)
-				covered = to
-			}
-		}
-		if time.Date(y, m, d+n, 0, 0, 0, 0, c.loc).After(b) {
-			break
-		}
-	}
-	return total
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}

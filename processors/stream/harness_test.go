@@ -25,6 +25,8 @@ type kafkaEnv struct {
 	start   time.Time
 	// atLeastOnce runs the runners with exactly-once off.
 	atLeastOnce bool
+	// policies are the tenants' (default: the defaults for every tenant).
+	policies Policies
 }
 
 func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
@@ -35,10 +37,17 @@ func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
 // options are a runner's options; the wall clock starts at endOfTraffic,
 // so idle partitions move their clock there.
 func (k *kafkaEnv) options(instance string) Options {
-	return Options{Kafka: []kgo.Opt{kgo.SeedBrokers(k.brokers...)}, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: defaultPolicies{},
+	return Options{Kafka: []kgo.Opt{kgo.SeedBrokers(k.brokers...)}, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: k.policyOrDefault(),
 		FlushInterval: 200 * time.Millisecond, GaugeInterval: time.Second, IdleAdvance: 500 * time.Millisecond,
 		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }, Logger: testLogger(instance),
 		AtLeastOnce: k.atLeastOnce}
+}
+
+func (k *kafkaEnv) policyOrDefault() Policies {
+	if k.policies == nil {
+		return defaultPolicies{}
+	}
+	return k.policies
 }
 
 func (k *kafkaEnv) client(opts ...kgo.Opt) *kgo.Client {

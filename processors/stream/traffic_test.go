@@ -3,11 +3,18 @@ package stream
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
 	"time"
 
+	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/processors/conversation"
 	"github.com/floorwatch/floorwatch/processors/windows"
 	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/floorwatch/floorwatch/simulate"
 )
 
 // day is Wednesday 18 November 2026, 09:00 UTC; traffic happens in the
@@ -127,4 +134,39 @@ func expected(tr traffic, now time.Time) outputs {
 func (defaultPolicies) target(tenant, team string) time.Duration {
 	p := schemas.DefaultPolicy(tenant)
 	return p.TeamTarget(team)
+}
+
+// simulatedTraffic is the events ingest would publish for about n events of
+// `floorwatch simulate` traffic (config.yaml's tenants, a fixed seed):
+// conversation events and operator statuses, each with its arrival time,
+// and the tenants' policies.
+func simulatedTraffic(tb testing.TB, n int) (events, statuses []schemas.Event, pol Policies) {
+	tb.Helper()
+	cfg, err := config.Load(filepath.Join("..", "..", "config.yaml"), func(string) string { return "" })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	g, err := simulate.New(cfg, simulate.Options{Seed: 1, Start: start, Rate: 5, End: start.Add(30 * 24 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dec := decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
+		MaxBatchEvents: cfg.Ingest.MaxBatchEvents, Verify: true})
+	for r := range g.All() {
+		path, rawQuery, _ := strings.Cut(r.Path, "?")
+		q, _ := url.ParseQuery(rawQuery)
+		o := dec.Decode(r.Method, path, q, r.Headers.HTTP(), []byte(r.Body), r.ReceivedAt.Time)
+		for _, e := range o.Events {
+			if e.Kind == schemas.KindOperatorStatus {
+				statuses = append(statuses, e)
+			} else {
+				events = append(events, e)
+			}
+		}
+		if len(events) >= n {
+			break
+		}
+	}
+	return events, statuses, cfg.Directory()
 }
