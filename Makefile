@@ -24,6 +24,7 @@ FUZZ_TARGETS ?= \
 	ingest/normalize:FuzzPlatformEvents \
 	ingest:FuzzDecode \
 	schemas:FuzzUnmarshalEvent \
+	schemas:FuzzEventDecoderAgreesWithEncodingJSON \
 	config:FuzzLoad \
 	config:FuzzParseInterval \
 	replay:FuzzParseRequest \

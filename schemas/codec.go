@@ -27,7 +27,7 @@ func MarshalEvent(e *Event) ([]byte, error) {
 // EventVersion.
 func UnmarshalEvent(b []byte) (Event, error) {
 	var e Event
-	if err := json.Unmarshal(b, &e); err != nil {
+	if err := decodeEventJSON(b, &e); err != nil {
 		return Event{}, fmt.Errorf("decode event: %w", err)
 	}
 	if e.V < 1 || e.V > EventVersion {
