@@ -162,6 +162,26 @@ func (s *State) Derive(tn *Tenant, pr *Presence, now time.Time) []Conversation {
 	return out
 }
 
+// DeriveNext is Derive and NextTimer from one fold of the log: the
+// processors need both after every change.
+func (s *State) DeriveNext(tn *Tenant, pr *Presence, now time.Time) ([]Conversation, time.Time, bool) {
+	ms := now.UnixMilli()
+	f := s.fold(tn, pr, ms)
+	out := make([]Conversation, len(f.runs))
+	for i, r := range f.runs {
+		out[i] = f.view(s.key, r, ms)
+	}
+	r := f.cur()
+	if r == nil {
+		return out, time.Time{}, false
+	}
+	e := f.nextEdge(r, max(ms, r.lastEventAt))
+	if e == math.MaxInt64 {
+		return out, time.Time{}, false
+	}
+	return out, msTime(e), true
+}
+
 // NextTimer returns when the open conversation's status may next change
 // without an event (threshold, expiry, business hours, presence, idle
 // close), so a streaming caller re-evaluates then; false when nothing is

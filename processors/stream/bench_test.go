@@ -33,6 +33,7 @@ func BenchmarkFoldInProcess(b *testing.B) {
 		e := &tr.events[n%len(tr.events)]
 		p.applyEvent(c, out, e, []byte(e.Key().String()), day)
 		if n%1000 == 999 {
+			p.settlePending(c, out)
 			p.fireDue(c, out)
 			p.flush(c, out, endOfTraffic)
 			c.box.drain(c, out)
@@ -174,6 +175,7 @@ func BenchmarkRestoreOpenConversations(b *testing.B) {
 		for j := range events {
 			p.applyEvent(c, &discard{}, &events[j], []byte(events[j].Key().String()), day)
 		}
+		p.settlePending(c, &discard{})
 		key := events[0].Key()
 		v := encodeEntry(tn, p.keys[key])
 		bytes += int64(len(v))
@@ -222,7 +224,11 @@ func BenchmarkMemoryPerOpenConversation(b *testing.B) {
 			for j := range events {
 				p.applyEvent(c, &discard{}, &events[j], []byte(events[j].Key().String()), day)
 			}
+			if i%1000 == 999 {
+				p.settlePending(c, &discard{}) // a transaction's worth
+			}
 		}
+		p.settlePending(c, &discard{})
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/conv")

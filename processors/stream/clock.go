@@ -102,6 +102,9 @@ func (p *partition) watermark() int64 {
 // reevaluate derives key at its tenant's clock, emits what changed since
 // its last derivation, and compacts what is final.
 func (p *partition) reevaluate(c *core, out emitter, key schemas.ConversationKey, ent *entry) {
+	if ent.pending {
+		return // touched by the open transaction: settled at its end, at the latest clock
+	}
 	tn, err := c.tenant(key.Tenant)
 	if err != nil {
 		return // the tenant compiled when its first event came; config cannot change while running
@@ -124,9 +127,9 @@ func (p *partition) compact(c *core, tn *conversation.Tenant, key schemas.Conver
 		p.forget(key, ent)
 		return
 	}
-	convs := ent.st.Derive(tn, c.presence, now)
+	convs, t, ok := ent.st.DeriveNext(tn, c.presence, now)
 	ent.em.Keep(convs)
-	p.reschedule(c, tn, ent, convs)
+	p.reschedule(tn, ent, convs, t, ok)
 }
 
 func (p *partition) forget(key schemas.ConversationKey, ent *entry) {

@@ -49,6 +49,7 @@ func TestAnotherTenantsFarFutureEventMovesNoClockButItsOwnWithinTheSkew(t *testi
 			t.Fatal(err)
 		}
 	}
+	p.settlePending(c, out)
 	p.fireDue(c, out)
 	p.flush(c, out, wall)
 
@@ -90,6 +91,7 @@ func TestAQuietTenantsClockFollowsTheWallClockWhileAnotherIsBusy(t *testing.T) {
 		if err := p.applyEvent(c, out, &e, []byte(e.Key().String()), wall); err != nil {
 			t.Fatal(err)
 		}
+		p.settlePending(c, out)
 		p.idle(c, out, wall.Add(500*time.Millisecond), time.Second)
 	}
 	want := day.Add(33*time.Minute + 500*time.Millisecond).UnixMilli()

@@ -115,6 +115,7 @@ func (r *Runner) tick(out emitter) {
 		r.lastGauge = wall
 	}
 	for _, p := range r.parts {
+		p.settlePending(r.core, out)
 		p.rechecks(r.core, out)
 		for _, w := range wakes {
 			p.wake(r.core, out, w.tenant, w.operator)

@@ -25,8 +25,9 @@ type entry struct {
 	open   *gaugeSlot
 	size   int32 // bytes of its last changelog value
 	slot   int32 // index in the timer heap plus one; 0 = not scheduled
-	status int8
-	dirty  bool // in the partition's changelog writes of the open transaction
+	status  int8
+	dirty   bool // in the partition's changelog writes of the open transaction
+	pending bool // touched by an event of the open transaction, settled at its end
 }
 
 // metaKey is the changelog key of a partition's own record (its clocks);

@@ -18,6 +18,7 @@ func sampleEntry(t testing.TB) (*conversation.Tenant, schemas.ConversationKey, [
 			t.Fatal(err)
 		}
 	}
+	p.settlePending(c, &collector{})
 	key := events[0].Key()
 	tn, _ := c.tenant("acme")
 	return tn, key, encodeEntry(tn, p.keys[key])

@@ -30,6 +30,12 @@ type partition struct {
 	// recheck holds restored keys to re-evaluate at the next tick:
 	// presence may have changed while no instance owned the partition.
 	recheck []schemas.ConversationKey
+	// pending are the keys events touched in the open transaction, each
+	// with its conversations as they were before its first event: they
+	// are derived and diffed once, at the end of the transaction
+	// (settlePending), however many events each got.
+	pending []*entry
+	before  map[*entry][]conversation.Conversation
 
 	// dirty and gone are the changelog writes of the open transaction:
 	// entries to write (each once, marked by entry.dirty) and keys
@@ -47,7 +53,8 @@ type opRef struct{ tenant, operator string }
 func newPartition(id int32) *partition {
 	return &partition{id: id, keys: map[schemas.ConversationKey]*entry{}, clocks: map[string]*tenantClock{},
 		gauges:     map[schemas.Segment]*gaugeSlot{},
-		byOperator: map[opRef]map[*entry]struct{}{}, gone: map[schemas.ConversationKey]struct{}{}}
+		byOperator: map[opRef]map[*entry]struct{}{}, gone: map[schemas.ConversationKey]struct{}{},
+		before: map[*entry][]conversation.Conversation{}}
 }
 
 // errWrongPartition marks an event whose record key is not its conversation key.
@@ -79,7 +86,7 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 		ent = &entry{st: conversation.NewState(key), lastNow: tc.now}
 	}
 	var before []conversation.Conversation
-	if !fresh {
+	if !fresh && !ent.pending {
 		before = ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
 	}
 	added, err := ent.st.Add(tn, e)
@@ -89,34 +96,61 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 	if fresh {
 		p.keys[key] = ent
 	}
+	if !ent.pending {
+		ent.pending = true
+		p.pending = append(p.pending, ent)
+		p.before[ent] = before
+	}
 	p.track(ent, key.Tenant, e.Operator, e.ToOperator)
 	tc.lastRecord = wall
 	if at := c.bound(e.OccurredAt.UnixMilli()); at > tc.now {
 		tc.now, p.clockDirty = at, true
 	}
-	p.settle(c, out, tn, key, ent, before, max(tc.now, ent.lastNow))
 	return nil
+}
+
+// settlePending derives every key the open transaction's events touched,
+// at its tenant's clock, and emits what changed since before its first
+// event: the same records, summed, as a derivation after each event would
+// give (the fold does not depend on intermediate derivations).
+func (p *partition) settlePending(c *core, out emitter) {
+	for _, ent := range p.pending {
+		ent.pending = false
+		key := ent.st.Key()
+		if p.keys[key] != ent {
+			continue // forgotten since
+		}
+		tn, err := c.tenant(key.Tenant)
+		if err != nil {
+			continue // cannot happen: the key exists because its tenant compiled
+		}
+		p.settle(c, out, tn, key, ent, p.before[ent], max(p.clockOf(key.Tenant).now, ent.lastNow))
+		p.compact(c, tn, key, ent)
+	}
+	clear(p.pending)
+	p.pending = p.pending[:0]
+	clear(p.before)
 }
 
 // settle emits what changed for key between before and its derivation
 // at now, and refreshes the key's gauge, presence index and timer.
 func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry,
 	before []conversation.Conversation, now int64) {
-	after := ent.st.Derive(tn, c.presence, time.UnixMilli(now))
+	after, t, ok := ent.st.DeriveNext(tn, c.presence, time.UnixMilli(now))
 	recs := windows.Diff(before, after, &ent.em, c.targets)
 	c.emitRecords(&recs)
 	ent.lastNow = now
 	p.markDirty(ent)
 	p.count(ent, openRef(after))
-	p.reschedule(c, tn, ent, after)
+	p.reschedule(tn, ent, after, t, ok)
 }
 
 // reschedule sets the key's next timer: the core's next status edge while
-// a conversation is open, else the moment its closed conversations may be
-// compacted away.
-func (p *partition) reschedule(c *core, tn *conversation.Tenant, ent *entry, convs []conversation.Conversation) {
+// a conversation is open (t, when ok), else the moment its closed
+// conversations may be compacted away.
+func (p *partition) reschedule(tn *conversation.Tenant, ent *entry, convs []conversation.Conversation, t time.Time, ok bool) {
 	next := int64(0)
-	if t, ok := ent.st.NextTimer(tn, c.presence, time.UnixMilli(ent.lastNow)); ok {
+	if ok {
 		next = t.UnixMilli()
 	} else if n := len(convs); n > 0 && !convs[n-1].ClosedAt.IsZero() {
 		next = convs[n-1].ClosedAt.UnixMilli() + tn.AutoCloseAfter().Milliseconds() + 1

@@ -53,6 +53,7 @@ func waitingConversation(customer string) []schemas.Event {
 		mk(customer+"a", schemas.KindAssigned, 2, func(e *schemas.Event) { e.Operator = "ana" })}
 }
 
+// applyAll applies events, then settles them as the end of a transaction does.
 func applyAll(t *testing.T, p *partition, c *core, out emitter, events []schemas.Event) {
 	t.Helper()
 	for i := range events {
@@ -60,6 +61,7 @@ func applyAll(t *testing.T, p *partition, c *core, out emitter, events []schemas
 			t.Fatal(err)
 		}
 	}
+	p.settlePending(c, out)
 }
 
 func TestAQuietPartitionFiresTimersWhenItsClockAdvances(t *testing.T) {
