@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // The processors decode every event of the events topic: with reflection
@@ -158,11 +160,86 @@ func setString(p *string, raw []byte) error {
 	in := raw[1 : len(raw)-1]
 	for _, c := range in {
 		if c == '\\' || c >= 0x80 {
-			return json.Unmarshal(raw, p) // escapes and UTF-8 as encoding/json reads them
+			v, ok := unquote(in)
+			if !ok {
+				return json.Unmarshal(raw, p) // let encoding/json say what is wrong
+			}
+			*p = v
+			return nil
 		}
 	}
 	*p = string(in)
 	return nil
+}
+
+// unquote decodes the inside of a JSON string as encoding/json does:
+// escapes (\uXXXX with surrogate pairs; a lone surrogate reads as U+FFFD)
+// and invalid UTF-8 bytes replaced by U+FFFD. The scanner already checked
+// the escapes' syntax.
+func unquote(in []byte) (string, bool) {
+	out := make([]byte, 0, len(in)+8)
+	for i := 0; i < len(in); {
+		c := in[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(in) {
+				return "", false
+			}
+			switch in[i+1] {
+			case '"', '\\', '/':
+				out = append(out, in[i+1])
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := hex4(in[i+2:])
+				if !ok {
+					return "", false
+				}
+				i += 6
+				if utf16.IsSurrogate(r) && i+6 <= len(in) && in[i] == '\\' && in[i+1] == 'u' {
+					if r2, ok := hex4(in[i+2:]); ok {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							out = utf8.AppendRune(out, dec)
+							i += 6
+							continue
+						}
+					}
+				}
+				if utf16.IsSurrogate(r) {
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(in[i:])
+			out = utf8.AppendRune(out, r) // RuneError for an invalid byte, as encoding/json
+			i += size
+		}
+	}
+	return string(out), true
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 || b[0] == '+' || b[0] == '-' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b[:4]), 16, 32)
+	return rune(v), err == nil
 }
 
 func setTime(t *Time, raw []byte) error { return t.UnmarshalJSON(raw) }

@@ -15,7 +15,9 @@ func FuzzEventDecoderAgreesWithEncodingJSON(f *testing.F) {
 	for _, s := range []string{`{}`, `null`, `{"v":1,"Tenant":"x"}`, `{"v":1.0}`, `{"v":01}`, `{"v":"1"}`,
 		`{"tenant":"caf\u00e9","text":"a\"b"}`, `{"occurred_at":"2026-11-20T09:00:00Z","x":[1,{"y":null}]}`,
 		`{"clamped":true,"human_agent":null,"id":null}`, `{"a":1}x`, `{"text":"\xff"}`, `{"v":1,}`, ` { "v" : 2 } `,
-		`{"occurred_at":"\u0032026-11-20T09:00:00Z"}`, `{"text":"tab	inside"}`, `{"v":99999999999999999999}`} {
+		`{"occurred_at":"\u0032026-11-20T09:00:00Z"}`, `{"text":"tab	inside"}`, `{"v":99999999999999999999}`,
+		`{"text":"\ud83d\ude00 \ud83d x \ude00 \u00e9\n\/"}`, "{\"text\":\"caf\xc3\xa9 \xed\xa0\x80 \xc3\"}",
+		`{"text":"\ud83d\u0041"}`, `{"text":"\uD83D\uDE00"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
