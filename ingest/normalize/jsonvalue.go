@@ -2,7 +2,7 @@ package normalize
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"errors"
 	"fmt"
 	"strconv"

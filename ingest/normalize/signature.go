@@ -6,7 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"net/url"
 	"strings"
 )

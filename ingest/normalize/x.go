@@ -1,7 +1,7 @@
 package normalize
 
 import (
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"slices"
 	"strings"
 )
