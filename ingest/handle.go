@@ -124,13 +124,17 @@ func (s *Server) answer(w http.ResponseWriter, o *decode.Outcome) {
 func (s *Server) account(o *decode.Outcome) {
 	m := s.opts.Metrics
 	m.requests.WithLabelValues(o.Route, strconv.Itoa(o.Status)).Inc()
-	log := s.opts.Logger.With("route", o.Route, "channel", string(o.Channel), "tenant", o.Tenant)
+	// The request's logger is built only when a line is written: on the
+	// hot path (accepted, debug off) it would be an allocation per request.
+	log := func() *slog.Logger {
+		return s.opts.Logger.With("route", o.Route, "channel", string(o.Channel), "tenant", o.Tenant)
+	}
 	if o.Status != http.StatusOK {
 		level := slog.LevelInfo
 		if o.Status >= 500 {
 			level = slog.LevelWarn
 		}
-		log.Log(context.Background(), level, "request refused", "status", o.Status, "reason", o.Reason)
+		log().Log(context.Background(), level, "request refused", "status", o.Status, "reason", o.Reason)
 		return
 	}
 	for i := range o.Events {
@@ -146,11 +150,13 @@ func (s *Server) account(o *decode.Outcome) {
 	}
 	if o.Clamped > 0 {
 		m.clamped.WithLabelValues(string(o.Channel)).Add(float64(o.Clamped))
-		log.Warn("event times beyond the allowed skew clamped to the arrival time", "events", o.Clamped)
+		log().Warn("event times beyond the allowed skew clamped to the arrival time", "events", o.Clamped)
 	}
 	if o.DeadLetter != nil {
 		m.deadLetters.WithLabelValues(o.Route, o.Reason).Inc()
-		log.Warn("body dead-lettered", "reason", o.Reason, "err", o.DeadLetter.Reason)
+		log().Warn("body dead-lettered", "reason", o.Reason, "err", o.DeadLetter.Reason)
 	}
-	log.Debug("request accepted", "events", len(o.Events), "ignored", len(o.Ignored))
+	if s.opts.Logger.Enabled(context.Background(), slog.LevelDebug) {
+		log().Debug("request accepted", "events", len(o.Events), "ignored", len(o.Ignored))
+	}
 }

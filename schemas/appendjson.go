@@ -285,3 +285,54 @@ func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'
 func append4(b []byte, v int) []byte {
 	return append(b, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
 }
+
+// AppendJSON appends e's JSON encoding to b: what encoding/json writes.
+func (e *Event) AppendJSON(b []byte) []byte {
+	var w jw
+	w.b = append(b, '{')
+	w.int("v", int64(e.V))
+	w.str("kind", string(e.Kind))
+	w.str("id", e.ID)
+	w.str("tenant", e.Tenant)
+	w.str("channel", string(e.Channel))
+	w.str("account_id", e.AccountID)
+	w.str("customer_id", e.CustomerID)
+	w.opt("customer_alt_id", e.CustomerAltID)
+	w.opt("customer_name", e.CustomerName)
+	w.opt("message_id", e.MessageID)
+	w.opt("target_message_id", e.TargetMessageID)
+	w.time("occurred_at", e.OccurredAt)
+	w.time("received_at", e.ReceivedAt)
+	if e.Clamped {
+		w.key("clamped")
+		w.b = append(w.b, "true"...)
+	}
+	if !e.OriginalOccurredAt.IsZero() {
+		w.time("original_occurred_at", e.OriginalOccurredAt)
+	}
+	w.opt("text", e.Text)
+	w.opt("content_type", e.ContentType)
+	w.opt("status", e.Status)
+	w.opt("error_code", e.ErrorCode)
+	w.opt("app_id", e.AppID)
+	if e.HumanAgent {
+		w.key("human_agent")
+		w.b = append(w.b, "true"...)
+	}
+	w.opt("interaction_type", e.InteractionType)
+	w.opt("team", e.Team)
+	w.opt("operator", e.Operator)
+	w.opt("to_team", e.ToTeam)
+	w.opt("to_operator", e.ToOperator)
+	w.opt("source", e.Source)
+	w.opt("by", e.By)
+	w.opt("conversation_id", e.ConversationID)
+	return append(w.b, '}')
+}
+
+// opt writes a string field tagged omitempty.
+func (w *jw) opt(k, v string) {
+	if v != "" {
+		w.str(k, v)
+	}
+}

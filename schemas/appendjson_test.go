@@ -52,11 +52,18 @@ func TestAppendJSONWritesWhatEncodingJSONWrites(t *testing.T) {
 			Segment: seg(), Status: str(), RecoverReason: str(), ValidFrom: tm(), ValidTo: tm()}
 		md := MetricDelta{V: 1, Minute: tm(), Segment: seg(), Opened: r.Int64N(5), Closed: -r.Int64N(5),
 			Transfers: r.Int64(), FirstResponseWithinTarget: 1, FirstResponse: dd(), Reply: dd(), Resolution: dd()}
+		ev := Event{V: r.IntN(3), Kind: Kind(str()), ID: str(), Tenant: str(), Channel: Channel(str()), AccountID: str(),
+			CustomerID: str(), CustomerAltID: str(), CustomerName: str(), MessageID: str(), TargetMessageID: str(),
+			OccurredAt: tm(), ReceivedAt: tm(), Clamped: r.IntN(2) == 0, OriginalOccurredAt: tm(), Text: str(),
+			ContentType: str(), Status: str(), ErrorCode: str(), AppID: str(), HumanAgent: r.IntN(2) == 0,
+			InteractionType: str(), Team: str(), Operator: str(), ToTeam: str(), ToOperator: str(), Source: str(),
+			By: str(), ConversationID: str()}
 		for _, c := range []struct {
 			name string
 			v    any
 			got  []byte
 		}{
+			{"event", &ev, ev.AppendJSON(nil)},
 			{"row", &row, row.AppendJSON(nil)},
 			{"status change", &sc, sc.AppendJSON(nil)},
 			{"metric delta", &md, md.AppendJSON(nil)},
