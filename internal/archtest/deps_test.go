@@ -25,6 +25,9 @@ const module = "github.com/floorwatch/floorwatch"
 //   - stages never import each other: ingest, processors and sinks each
 //     see schemas, config and their own sub-packages only. ingest/decode,
 //     what replay runs of ingest, touches neither Kafka nor ClickHouse.
+//   - api (the supervisor API, its case queries and console) sees
+//     schemas and its own sub-packages only: the report it serves and
+//     the configuration it needs are passed in by cmd/floorwatch.
 //   - replay composes ingest decoding with the pure processor cores and
 //     touches neither Kafka nor ClickHouse.
 //   - only cmd/floorwatch wires stages together; test/e2e and bench drive
@@ -67,6 +70,7 @@ var rules = []rule{
 	{pkg: "processors/...", project: []string{"schemas", "config", "processors/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},
 	{pkg: "sinks/...", project: []string{"schemas", "config", "sinks/..."}, thirdParty: true},
+	{pkg: "api/...", project: []string{"schemas", "api/..."}, thirdParty: true},
 	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/decode", "ingest/normalize", "processors/...", "replay/..."},
 		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 	{pkg: "cmd/...", project: anything, thirdParty: true},
@@ -199,6 +203,10 @@ func TestRulesCatchAViolation(t *testing.T) {
 		{"replay", module + "/ingest/publish", true},
 		{"deployments/grafana", "github.com/ClickHouse/clickhouse-go/v2", true},
 		{"cmd/floorwatch", module + "/sinks/clickhouse", false},
+		{"api", module + "/sinks/report", true},
+		{"api", module + "/config", true},
+		{"api/cases", module + "/ingest/publish", true},
+		{"api", module + "/api/cases", false},
 	}
 	for _, c := range cases {
 		r, ok := ruleFor(c.pkg)
