@@ -37,9 +37,9 @@ func migrated(t testing.TB) driver.Conn {
 // conv is one conversation row as the processors write it; empty times
 // are NULL. Times are hh:mm on the fixtures' date, or full "2006-01-02 15:04".
 type conv struct {
-	id, tenant, channel, account, customer, itype, team, operator, status, reason string
+	id, tenant, channel, account, customer, itype, team, operator, status, reason                   string
 	opened, routed, assigned, firstResponse, waiting, lastMessage, queued, window, attended, closed string
-	transfers, version                                                                                int
+	transfers, version                                                                              int
 }
 
 func (c conv) withDefaults() conv {

@@ -67,6 +67,7 @@ func commands() []command {
 		sinkCommand(),
 		reportCommand(),
 		allCommand(),
+		apiCommand(),
 	}
 }
 
