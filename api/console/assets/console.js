@@ -468,7 +468,7 @@
       () => {
         const tr = document.createElement("tr");
         const td = cells(tr, 9);
-        for (const i of [1, 2, 3, 4, 6, 7, 8]) td[i].className = "num";
+        for (const i of [1, 2, 3, 4, 5, 6, 7, 8]) td[i].className = "num";
         return tr;
       },
       (tr, t) => {
@@ -478,7 +478,8 @@
         setText(td[2], duration(t.oldest_wait_ms));
         setText(td[3], String(t.open_cases));
         setText(td[4], String(t.at_risk));
-        setText(td[5], t.operators.available + " available · " + t.operators.away + " away · " + t.operators.offline + " offline");
+        setText(td[5], t.operators.available + " · " + t.operators.away + " · " + t.operators.offline);
+        td[5].title = t.operators.available + " available, " + t.operators.away + " away, " + t.operators.offline + " offline";
         setText(td[6], String(t.first_responses_30m));
         setText(td[7], t.service_level_30m == null ? "—" : Math.round(t.service_level_30m * 100) + " %");
         setText(td[8], t.expected_wait_ms == null ? "unknown" : duration(t.expected_wait_ms));
