@@ -226,3 +226,14 @@ func TestAPackageWithoutARuleHasNone(t *testing.T) {
 		}
 	}
 }
+
+// The pure cores are what replay and the tests run in-process: their rules
+// allow no module outside the standard library.
+func TestPureCoresAllowNoThirdPartyModule(t *testing.T) {
+	for _, pkg := range pureCores {
+		r, ok := ruleFor(pkg)
+		if !ok || r.thirdParty {
+			t.Errorf("%s: rule %+v, want one without third-party modules", pkg, r)
+		}
+	}
+}
