@@ -180,7 +180,7 @@ func (s *Server) indicators(r *http.Request, who supervisor) (int, any, error) {
 	if e != nil {
 		return 0, nil, e
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.ReportTimeout)
 	defer cancel()
 	rep, err := s.opts.Report(ctx, from.Time, to.Time, by, who.tenant)
 	if err != nil {

@@ -30,17 +30,20 @@ type handler func(r *http.Request, who supervisor) (int, any, error)
 type route struct {
 	Route
 	handle handler
+	// shared marks a live read whose answer the tenant's identical
+	// requests share for a moment (Options.ShareReadsFor).
+	shared bool
 }
 
 func (s *Server) apiRoutes() []route {
 	return []route{
-		{Route{http.MethodGet, "/api/v1/me"}, s.me},
-		{Route{http.MethodGet, "/api/v1/indicators"}, s.indicators},
-		{Route{http.MethodGet, "/api/v1/cases"}, s.cases},
-		{Route{http.MethodGet, "/api/v1/operators"}, s.operators},
-		{Route{http.MethodGet, "/api/v1/teams"}, s.teams},
-		{Route{http.MethodPost, "/api/v1/cases/{conversation_id}/transfer"}, s.transfer},
-		{Route{http.MethodPost, "/api/v1/cases/{conversation_id}/recover"}, s.recover},
+		{Route{http.MethodGet, "/api/v1/me"}, s.me, false},
+		{Route{http.MethodGet, "/api/v1/indicators"}, s.indicators, false},
+		{Route{http.MethodGet, "/api/v1/cases"}, s.cases, true},
+		{Route{http.MethodGet, "/api/v1/operators"}, s.operators, true},
+		{Route{http.MethodGet, "/api/v1/teams"}, s.teams, true},
+		{Route{http.MethodPost, "/api/v1/cases/{conversation_id}/transfer"}, s.transfer, false},
+		{Route{http.MethodPost, "/api/v1/cases/{conversation_id}/recover"}, s.recover, false},
 	}
 }
 
@@ -93,13 +96,27 @@ func (s *Server) dispatch(rs []route) func(http.ResponseWriter, *http.Request, s
 			writeError(w, &Error{Status: http.StatusMethodNotAllowed, Message: r.Method + " is not allowed here"})
 			return
 		}
-		s.serve(w, r, who, rs[i].handle)
+		s.serve(w, r, who, rs[i])
 	}
 }
 
-// serve runs h and answers what it returned.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, who supervisor, h handler) {
-	status, body, err := h(r, who)
+// serve runs the route's handler, or shares a recent answer of a live
+// read, and answers what it returned.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, who supervisor, rt route) {
+	read := func() (int, any, error) { return rt.handle(r, who) }
+	if rt.shared {
+		// Others may wait for this read: it must not end with this caller.
+		shared := r.WithContext(context.WithoutCancel(r.Context()))
+		read = func() (int, any, error) { return rt.handle(shared, who) }
+	}
+	var status int
+	var body any
+	var err error
+	if rt.shared {
+		status, body, err = s.shared.get(who.tenant+"\x00"+r.URL.RawQuery+"\x00"+rt.Path, read)
+	} else {
+		status, body, err = read()
+	}
 	if err == nil {
 		writeJSON(w, status, body)
 		return
@@ -133,9 +150,7 @@ func (s *Server) authenticated(label string, next func(http.ResponseWriter, *htt
 			writeError(rec, &Error{Status: http.StatusUnauthorized, Message: "a supervisor's Bearer token is required", Field: "Authorization"})
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), s.opts.QueryTimeout+s.opts.PublishTimeout)
-		defer cancel()
-		next(rec, r.WithContext(ctx), who)
+		next(rec, r, who)
 	})
 }
 

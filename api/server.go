@@ -46,8 +46,15 @@ type Options struct {
 	// QueryTimeout bounds each request's reads from ClickHouse (0: 10s);
 	// past it the request gets 503.
 	QueryTimeout time.Duration
+	// ReportTimeout bounds GET /api/v1/indicators (0: 60s): the report
+	// runs fourteen queries over the period's conversations.
+	ReportTimeout time.Duration
 	// DrainTimeout bounds the wait for in-flight requests on shutdown (0: 30s).
 	DrainTimeout time.Duration
+	// ShareReadsFor is how long the answer of a live read (cases,
+	// operators, teams) is shared by the same tenant's identical requests
+	// (0: 500ms; negative: never).
+	ShareReadsFor time.Duration
 	// Now is the clock of wait ages, at-risk lines and actions (nil: time.Now).
 	Now func() time.Time
 }
@@ -60,6 +67,7 @@ type Server struct {
 	opts    Options
 	mux     *http.ServeMux
 	actions *recentActions
+	shared  *sharedReads
 }
 
 // New checks opts and builds the routes.
@@ -70,11 +78,13 @@ func New(opts Options) (*Server, error) {
 	}
 	setDefault(&opts.PublishTimeout, 5*time.Second)
 	setDefault(&opts.QueryTimeout, 10*time.Second)
+	setDefault(&opts.ReportTimeout, 60*time.Second)
 	setDefault(&opts.DrainTimeout, 30*time.Second)
+	setDefault(&opts.ShareReadsFor, 500*time.Millisecond)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, actions: newRecentActions(10000)}
+	s := &Server{opts: opts, actions: newRecentActions(10000), shared: newSharedReads(opts.ShareReadsFor)}
 	s.mux = s.routes()
 	return s, nil
 }
@@ -106,7 +116,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           s.mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30*time.Second + s.opts.QueryTimeout + s.opts.PublishTimeout,
+		WriteTimeout:      30*time.Second + max(s.opts.ReportTimeout, s.opts.QueryTimeout+s.opts.PublishTimeout),
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
 	}

@@ -198,21 +198,24 @@ GROUP BY d.team`)
 
 // teamDepartures counts the queued intervals of the status history that
 // ended in the window with the case taken by an operator (active) or
-// closed, by the team of the queued interval.
+// closed, by the team of the queued interval: each interval that began in
+// the window as active or closed, after a queued one. Only the
+// conversations with such an interval are read in full (by their key).
 func (s *Store) teamDepartures(ctx context.Context, _ time.Time, get func(string) *Team) error {
-	return s.countByTeam(ctx, "queue departures", `SELECT p.team, count()
+	return s.countByTeam(ctx, "queue departures", `SELECT previous_team, count()
 FROM (
-    SELECT conversation_id, seq FROM status_history FINAL
-    WHERE tenant = {tenant:String} AND status IN ('active', 'closed')
-      AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')}
-) AS n
-INNER JOIN (
-    SELECT conversation_id, seq, team FROM status_history FINAL
-    WHERE tenant = {tenant:String} AND status = 'queued' AND conversation_id IN (
+    SELECT status, valid_from,
+        lagInFrame(status) OVER w AS previous_status, lagInFrame(team) OVER w AS previous_team
+    FROM status_history FINAL
+    WHERE tenant = {tenant:String} AND conversation_id IN (
         SELECT conversation_id FROM status_history
-        WHERE tenant = {tenant:String} AND valid_from >= {since:DateTime64(3, 'UTC')})
-) AS p ON p.conversation_id = n.conversation_id AND p.seq + 1 = n.seq
-GROUP BY p.team`, get, func(t *Team, n int64) { t.QueueDepartures = n })
+        WHERE tenant = {tenant:String} AND status IN ('active', 'closed')
+          AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')})
+    WINDOW w AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+)
+WHERE previous_status = 'queued' AND status IN ('active', 'closed')
+  AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')}
+GROUP BY previous_team`, get, func(t *Team, n int64) { t.QueueDepartures = n })
 }
 
 // countByTeam runs sql, whose rows are (team, count), into set.

@@ -33,6 +33,7 @@
     round: 0,
     data: { risk: [], cases: [], operators: [], teams: [], report: null, next: null },
     seenTypes: new Set(["messaging"]),
+    desk: "",
   };
 
   // ---- time -------------------------------------------------------------
@@ -117,6 +118,8 @@
     state.me = await api("/api/v1/me");
     sessionStorage.setItem(TOKEN_KEY, token);
     state.offset = Date.parse(state.me.now) - Date.now();
+    today.at = 0;
+    state.data.report = null;
     setZone(state.me.time_zone);
     $("#who").textContent = state.me.supervisor + " · " + state.me.tenant + " · " + state.me.time_zone;
     $("#signin").hidden = true;
@@ -167,23 +170,59 @@
     }
   }
 
+  // refresh reads the live panels (every round) and starts a refresh of
+  // today's indicators when the desk changed: the report runs fourteen
+  // queries over the day's conversations, so it is read when something
+  // moved (at most every TODAY_MIN_MS) and at least every TODAY_MAX_MS,
+  // in the background, never holding up the live panels.
   async function refresh() {
-    const me = state.me;
-    // The current period: today in the tenant's time zone, as of now.
-    if (serverNow() >= Date.parse(me.today.to)) state.me = await api("/api/v1/me");
-    const to = new Date(Math.max(serverNow(), Date.parse(state.me.today.from) + 1)).toISOString();
-    const report = "/api/v1/indicators?" + new URLSearchParams({ from: state.me.today.from, to }).toString();
-    const [risk, list, operators, teams, indicators] = await Promise.all([
+    if (serverNow() >= Date.parse(state.me.today.to)) state.me = await api("/api/v1/me");
+    const [risk, list, operators, teams] = await Promise.all([
       api(listQuery("at_risk", 100)),
       api(listQuery(state.list, state.limit)),
       api("/api/v1/operators"),
       api("/api/v1/teams"),
-      api(report),
     ]);
     state.asOf = list.as_of;
-    state.data = { risk: risk.cases, cases: list.cases, next: list.next_cursor, operators: operators.operators, teams: teams.teams, report: indicators };
+    state.data = Object.assign(state.data, { risk: risk.cases, cases: list.cases, next: list.next_cursor, operators: operators.operators, teams: teams.teams });
     for (const c of list.cases) state.seenTypes.add(c.interaction_type);
+    state.desk = fingerprint();
     render();
+    refreshToday(false);
+  }
+
+  const TODAY_MIN_MS = 2000;
+  const TODAY_MAX_MS = 30000;
+  const today = { at: 0, desk: null, busy: false };
+
+  // fingerprint sums up what the live panels show, to notice a change.
+  function fingerprint() {
+    const d = state.data;
+    return JSON.stringify([
+      d.teams.map((t) => [t.team, t.open_cases, t.queued, t.active, t.to_recover, t.expired, t.first_responses_30m]),
+      d.cases.map((c) => [c.conversation_id, c.status, c.team, c.operator, c.transfers, c.management_status]),
+      d.risk.map((c) => c.conversation_id),
+      d.operators.map((o) => [o.operator, o.open_cases, o.customers_waiting]),
+    ]);
+  }
+
+  async function refreshToday(force) {
+    const age = Date.now() - today.at;
+    const changed = state.desk !== today.desk;
+    if (today.busy || !state.token || !(force || age >= TODAY_MAX_MS || (changed && age >= TODAY_MIN_MS))) return;
+    today.busy = true;
+    today.at = Date.now();
+    today.desk = state.desk;
+    try {
+      const to = new Date(Math.max(serverNow(), Date.parse(state.me.today.from) + 1)).toISOString();
+      const report = await api("/api/v1/indicators?" + new URLSearchParams({ from: state.me.today.from, to }).toString());
+      state.data.report = report;
+      renderTiles();
+    } catch (_) {
+      today.at = 0; // try again next round
+    } finally {
+      today.busy = false;
+    }
   }
 
   function setFreshness(kind, text) {
