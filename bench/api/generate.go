@@ -13,8 +13,9 @@ import (
 // (40% active, 30% queued, 20% to recover, 10% expired) and Closed ones,
 // spread over Tenants tenants, 4 channels, 8 teams and 40 operators,
 // opened over the two hours before Now; ten raw events per open
-// conversation (2% of them recoveries), a customer name for a third, and
-// every operator's presence.
+// conversation (2% of them recoveries), a customer name for a third,
+// every operator's presence, each conversation's status history (queued,
+// then active when assigned, then closed) and its first response.
 type Desk struct {
 	Open, Closed int64
 	Tenants      int
@@ -36,7 +37,7 @@ func GenerateDesk(ctx context.Context, conn driver.Conn, d Desk) error {
 	r := strings.NewReplacer("{OPEN}", fmt.Sprint(d.Open), "{ALL}", fmt.Sprint(d.Open+d.Closed),
 		"{T}", fmt.Sprint(d.Tenants), "{NOW}", fmt.Sprint(d.Now.UnixMilli()),
 		"{TEAMS}", fmt.Sprint(Teams), "{OPS}", fmt.Sprint(Operators))
-	for _, sql := range []string{conversationsSQL, eventsSQL, customersSQL, presenceSQL} {
+	for _, sql := range []string{conversationsSQL, eventsSQL, customersSQL, presenceSQL, queuedSQL, activeSQL, closedSQL, durationsSQL} {
 		if err := conn.Exec(ctx, r.Replace(sql)); err != nil {
 			return fmt.Errorf("generate the desk: %w\n%s", err, r.Replace(sql))
 		}
@@ -98,3 +99,29 @@ SELECT 'bench' || toString(t), 'op-' || toString(o), 'team-' || toString(o % {TE
     ['available', 'available', 'away', 'offline'][1 + (t + o) % 4], fromUnixTimestamp64Milli(toInt64({NOW} - 3600000), 'UTC'),
     fromUnixTimestamp64Milli(toInt64({NOW} - 3600000), 'UTC'), 's-' || toString(t) || '-' || toString(o)
 FROM (SELECT number AS t FROM numbers({T})) ARRAY JOIN range({OPS}) AS o`
+
+const queuedSQL = `
+INSERT INTO status_history (conversation_id, seq, version, deleted, tenant, channel, interaction_type, team, operator, status,
+    recover_reason, valid_from, valid_to)
+SELECT conversation_id, 0, 1, 0, tenant, channel, interaction_type, team, '', 'queued', '', routed_at, assigned_at
+FROM (` + deskRows + ` FROM numbers({ALL}))`
+
+const activeSQL = `
+INSERT INTO status_history (conversation_id, seq, version, deleted, tenant, channel, interaction_type, team, operator, status,
+    recover_reason, valid_from, valid_to)
+SELECT conversation_id, 1, 1, 0, tenant, channel, interaction_type, team, operator, 'active', '', assumeNotNull(assigned_at),
+    if(status = 'closed', opened_at + toIntervalSecond(900), NULL)
+FROM (` + deskRows + ` FROM numbers({ALL})) WHERE assigned_at IS NOT NULL`
+
+const closedSQL = `
+INSERT INTO status_history (conversation_id, seq, version, deleted, tenant, channel, interaction_type, team, operator, status,
+    recover_reason, valid_from, valid_to)
+SELECT conversation_id, 2, 1, 0, tenant, channel, interaction_type, team, operator, 'closed', '', opened_at + toIntervalSecond(900), NULL
+FROM (` + deskRows + ` FROM numbers({ALL})) WHERE status = 'closed'`
+
+const durationsSQL = `
+INSERT INTO durations (conversation_id, version, kind, seq, tenant, channel, interaction_type, team, operator, ended_at, ms,
+    business_ms, target_ms)
+SELECT conversation_id, 1, 'first_response', 0, tenant, channel, interaction_type, team, operator, assumeNotNull(first_response_at),
+    dateDiff('millisecond', assumeNotNull(assigned_at), assumeNotNull(first_response_at)) AS ms, ms, if(team = 'team-0', 120000, 300000)
+FROM (` + deskRows + ` FROM numbers({ALL})) WHERE first_response_at IS NOT NULL`

@@ -77,6 +77,21 @@ func BenchmarkCaseList(b *testing.B) {
 	for _, l := range lists {
 		b.ReportMetric(ms(quantile(per[l], 0.99)), l+"_p99_ms")
 	}
+	// The console's other reads, for five tenants: what one refresh costs
+	// beside the lists (the report of today is the heaviest by far).
+	midnight := time.Now().UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
+	for _, r := range []struct{ name, path string }{
+		{"operators", "/api/v1/operators"}, {"teams", "/api/v1/teams"},
+		{"indicators", "/api/v1/indicators?from=" + midnight + "&to=" + time.Now().UTC().Format(time.RFC3339)},
+	} {
+		var ds []time.Duration
+		for i := range min(5, tenants) {
+			d, _ := get(b, base, Tenant(i), r.path)
+			ds = append(ds, d)
+		}
+		b.ReportMetric(ms(quantile(ds, 0.5)), r.name+"_p50_ms")
+		fmt.Printf("%s: p50 %.1f ms, max %.1f ms over %d tenants\n", r.name, ms(quantile(ds, 0.5)), ms(quantile(ds, 1)), len(ds))
+	}
 	fmt.Printf("case lists over %d open conversations, %d tenants: %d requests, p50 %.1f ms, p99 %.1f ms\n",
 		open, tenants, len(all), ms(quantile(all, 0.5)), ms(quantile(all, 0.99)))
 }
