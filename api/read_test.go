@@ -76,6 +76,30 @@ func TestATokenSeesItsTenantOnly(t *testing.T) {
 	if len(teams.Teams) != 2 || *teams.Teams[0].Team != "sales" || teams.Teams[0].Queued != 1 || teams.WindowMs != 1800000 {
 		t.Errorf("acme's teams: %+v, want sales (aq queued) and support", teams)
 	}
+	for _, c := range []struct {
+		token, tenant string
+		total         int64
+	}{{acmeToken, "acme", 4}, {globexToken, "globex", 1}} {
+		var rep struct {
+			Segments []struct {
+				Key   map[string]string `json:"key"`
+				Total int64             `json:"total"`
+			} `json:"segments"`
+		}
+		for _, by := range []string{"tenant", "tenant,team", ""} {
+			do(t, e.http.URL, http.MethodGet, "/api/v1/indicators?from=2026-11-20T00:00:00Z&to=2026-11-20T11:00:00Z&by="+by, c.token, nil).json(t, &rep)
+			var total int64
+			for _, seg := range rep.Segments {
+				total += seg.Total
+				if by != "" && seg.Key["tenant"] != c.tenant {
+					t.Errorf("%s's indicators by %s hold a segment of %q", c.tenant, by, seg.Key["tenant"])
+				}
+			}
+			if total != c.total {
+				t.Errorf("%s's indicators by %q: total %d, want %d", c.tenant, by, total, c.total)
+			}
+		}
+	}
 	a := do(t, e.http.URL, http.MethodGet, "/api/v1/me", acmeToken, nil)
 	want := `{"tenant":"acme","supervisor":"sam","time_zone":"Europe/Paris","now":"2026-11-20T11:00:00.000Z",` +
 		`"today":{"from":"2026-11-19T23:00:00.000Z","to":"2026-11-20T23:00:00.000Z"},"teams":["sales","support"],` +

@@ -370,6 +370,7 @@
     renderCases();
     renderTeams();
     renderOperators();
+    tickCases();
     refreshFilterOptions();
     renderCounts();
     renderFreshness();
@@ -480,7 +481,7 @@
           td[4].dataset.v = "";
           setText(td[4], MANAGEMENT[c.management_status] || c.management_status);
         }
-        td[5].className = "num wait";
+        td[5].className = "num age";
         td[5].dataset.since = (list === "queued" ? c.queued_since : list === "current" ? c.support_started_at : c.waiting_since) || "";
         td[6].className = "num window";
         td[6].dataset.until = c.window_expires_at || "";
@@ -493,7 +494,9 @@
   }
 
   function tickCases() {
-    for (const td of document.querySelectorAll("#case-table td.wait")) setText(td, td.dataset.since ? duration(Math.max(0, since(td.dataset.since))) : "—");
+    // Ages tick on the page, from the times the API gave: every table
+    // shows the same age for the same instant.
+    for (const td of document.querySelectorAll("td.age")) setText(td, td.dataset.since ? duration(Math.max(0, since(td.dataset.since))) : "—");
     for (const td of document.querySelectorAll("#case-table td.window")) {
       if (!td.dataset.until) { setText(td, "no window"); continue; }
       const left = until(td.dataset.until);
@@ -514,7 +517,8 @@
         const td = tr.children;
         setText(td[0], t.team == null ? "(no team)" : t.team);
         setText(td[1], String(t.queued));
-        setText(td[2], duration(t.oldest_wait_ms));
+        td[2].className = "num age";
+        td[2].dataset.since = t.oldest_queued_since || "";
         setText(td[3], String(t.open_cases));
         setText(td[4], String(t.at_risk));
         setText(td[5], t.operators.available + " · " + t.operators.away + " · " + t.operators.offline);
@@ -541,7 +545,8 @@
         setText(td[2], o.status + (o.status_since ? " since " + fmtClock.format(new Date(o.status_since)) : o.reported ? "" : " (never reported)"));
         setText(td[3], String(o.open_cases));
         setText(td[4], String(o.customers_waiting));
-        setText(td[5], duration(o.oldest_wait_ms));
+        td[5].className = "num age";
+        td[5].dataset.since = o.oldest_waiting_since || "";
       }, "No operator reported a status or has cases.", 6);
   }
 
