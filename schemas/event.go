@@ -91,7 +91,7 @@ type Event struct {
 	// CustomerName is the name the channel gives the customer (WhatsApp's
 	// contact profile name), when it gives one.
 	CustomerName string `json:"customer_name,omitempty"`
-	MessageID     string `json:"message_id,omitempty"`
+	MessageID    string `json:"message_id,omitempty"`
 	// TargetMessageID is the message a reaction, receipt or reply refers to.
 	TargetMessageID string `json:"target_message_id,omitempty"`
 	OccurredAt      Time   `json:"occurred_at"`
