@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/floorwatch/floorwatch/internal/testenv"
 )
@@ -85,8 +86,10 @@ func TestConsoleInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#main")),
 	)
-	step("the queued case appears",
-		chromedp.Click(chromedp.CSS("#tab-queued")),
+	step("the queued case appears (the list's tab chosen with the keyboard)",
+		chromedp.Focus(chromedp.CSS("#tab-current")),
+		chromedp.KeyEvent(kb.ArrowRight),
+		within(`document.activeElement.id === 'tab-queued' && document.querySelector('#tab-queued').getAttribute('aria-selected') === 'true'`),
 		chromedp.WaitVisible(chromedp.CSS(row)),
 		within(rowTeam("sales")),
 	)
@@ -95,11 +98,11 @@ func TestConsoleInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#tab-current")),
 		within(fmt.Sprintf(`(() => { const tr = document.querySelector('%s'); return !!tr && tr.querySelector('td.operator').textContent === 'ana'; })()`, row)),
 	)
-	step("transfer it to support from the dialog",
+	step("transfer it to support from the dialog (typed, sent with Enter)",
 		chromedp.Click(chromedp.CSS(row+" button.transfer")),
 		chromedp.WaitVisible(chromedp.CSS("#action-dialog")),
-		chromedp.SendKeys(chromedp.CSS("#action-team"), "support"),
-		chromedp.Click(chromedp.CSS("#action-submit")),
+		within(`document.activeElement.id === 'action-team'`),
+		chromedp.SendKeys(chromedp.CSS("#action-team"), "support"+kb.Enter),
 		chromedp.WaitNotVisible(chromedp.CSS("#action-dialog")),
 		within(`document.querySelector('#announce').textContent.startsWith('Transfer of')`),
 	)
