@@ -33,7 +33,9 @@ FUZZ_TARGETS ?= \
 	processors/stream:FuzzDecodeEntry \
 	processors/stream:FuzzDecodeMeta \
 	processors/windows:FuzzParseConvID \
-	sinks/clickhouse:FuzzRowsNeverPanics
+	sinks/clickhouse:FuzzRowsNeverPanics \
+	api:FuzzActionBody \
+	api/cases:FuzzDecodeCursor
 FUZZTIME ?= 10m
 # `make bench` pattern and flags.
 BENCH ?= .

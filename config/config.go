@@ -20,6 +20,7 @@ type Config struct {
 	ClickHouse ClickHouse `yaml:"clickhouse"`
 	Process    Process    `yaml:"process"`
 	Sink       Sink       `yaml:"sink"`
+	API        API        `yaml:"api"`
 	Metrics    Metrics    `yaml:"metrics"`
 	Log        Log        `yaml:"log"`
 	// Channels holds webhook credentials for tenant "default" (no tenants
@@ -28,6 +29,9 @@ type Config struct {
 	// APIKeys authenticate POST /v1/events for tenant "default"; only
 	// allowed without a tenants section.
 	APIKeys []Secret `yaml:"api_keys"`
+	// Supervisors may use the supervisor API of tenant "default"; only
+	// allowed without a tenants section.
+	Supervisors []Supervisor `yaml:"supervisors"`
 	// Tenants; empty means everything belongs to tenant "default".
 	Tenants []Tenant `yaml:"tenants"`
 

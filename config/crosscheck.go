@@ -8,8 +8,8 @@ import (
 )
 
 // validateTenants checks each tenant and what no tenant can check alone:
-// unique ids, accounts owned once, API keys used once, and a signing
-// secret for every channel a tenant has accounts on.
+// unique ids, accounts owned once, API keys and supervisor tokens used
+// once, and a signing secret for every channel a tenant has accounts on.
 func (c *Config) validateTenants(ps *problems) {
 	if len(c.Tenants) > 0 && len(c.APIKeys) > 0 {
 		ps.add("api_keys", "only used without a tenants section; give each tenant its own api_keys")
@@ -19,6 +19,11 @@ func (c *Config) validateTenants(ps *problems) {
 			ps.add(index("api_keys", i), "must not be empty")
 		}
 	}
+	if len(c.Tenants) > 0 && len(c.Supervisors) > 0 {
+		ps.add("supervisors", "only used without a tenants section; give each tenant its own supervisors")
+	}
+	tokens := map[string]string{}
+	checkSupervisors(ps, "supervisors", "", c.Supervisors, tokens)
 	ids := map[string]string{}
 	owner := map[schemas.Channel]map[string]string{}
 	keys := map[string]string{}
@@ -33,6 +38,7 @@ func (c *Config) validateTenants(ps *problems) {
 		}
 		c.checkAccounts(ps, tk, t, owner)
 		checkAPIKeys(ps, tk, t, keys)
+		checkSupervisors(ps, join(tk, "supervisors"), t.ID, t.Supervisors, tokens)
 	}
 }
 

@@ -20,6 +20,10 @@ type Directory struct {
 	tokens   map[schemas.Channel][][]byte
 	keys     []apiKey
 	policies map[string]schemas.Policy
+	// supervisors are the supervisor tokens' hashes (SPEC 4.1).
+	supervisors []supervisorToken
+	// channels lists, per tenant, the channels it has accounts on.
+	channels map[string][]schemas.Channel
 }
 
 // TenantSecret is one candidate key for a channel's webhook signatures.
@@ -34,6 +38,11 @@ type TenantSecret struct {
 type apiKey struct {
 	hash   [sha256.Size]byte
 	tenant string
+}
+
+type supervisorToken struct {
+	hash         [sha256.Size]byte
+	tenant, name string
 }
 
 // TenantOf returns the tenant that owns accountID on ch. Without a
@@ -85,3 +94,31 @@ func (d *Directory) Policy(tenant string) schemas.Policy {
 
 // Tenants returns the tenant ids, sorted; ["default"] without tenants.
 func (d *Directory) Tenants() []string { return slices.Clone(d.tenants) }
+
+// SupervisorForToken returns the tenant and name of the supervisor whose token is
+// token, like TenantForAPIKey: the hash of token is compared with every
+// configured token's hash in constant time, without stopping at a match.
+func (d *Directory) SupervisorForToken(token string) (tenant, name string, ok bool) {
+	if token == "" {
+		return "", "", false
+	}
+	h := sha256.Sum256([]byte(token))
+	found := -1
+	for i := range d.supervisors {
+		eq := subtle.ConstantTimeCompare(h[:], d.supervisors[i].hash[:])
+		found = subtle.ConstantTimeSelect(eq, i, found)
+	}
+	if found < 0 {
+		return "", "", false
+	}
+	return d.supervisors[found].tenant, d.supervisors[found].name, true
+}
+
+// Channels returns the channels tenant has accounts on, in the order of
+// schemas.Channels; every channel for tenant "default" without tenants.
+func (d *Directory) Channels(tenant string) []schemas.Channel {
+	if d.single {
+		return slices.Clone(schemas.Channels)
+	}
+	return slices.Clone(d.channels[tenant])
+}

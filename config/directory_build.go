@@ -16,6 +16,7 @@ func newDirectory(c *Config) *Directory {
 		secrets:  map[schemas.Channel][]TenantSecret{},
 		tokens:   map[schemas.Channel][][]byte{},
 		policies: map[string]schemas.Policy{},
+		channels: map[string][]schemas.Channel{},
 	}
 	if d.single {
 		d.tenants = []string{schemas.DefaultTenant}
@@ -25,6 +26,7 @@ func newDirectory(c *Config) *Directory {
 			d.addToken(ch, c.Channels.verifyToken(ch))
 		}
 		d.addKeys(schemas.DefaultTenant, c.APIKeys)
+		d.addSupervisors(schemas.DefaultTenant, c.Supervisors)
 		return d
 	}
 	for i := range c.Tenants {
@@ -38,7 +40,11 @@ func (d *Directory) addTenant(c *Config, t *Tenant) {
 	d.tenants = append(d.tenants, t.ID)
 	d.policies[t.ID] = t.policy()
 	d.addKeys(t.ID, t.APIKeys)
+	d.addSupervisors(t.ID, t.Supervisors)
 	for _, ch := range schemas.Channels {
+		if len(t.Accounts.Of(ch)) > 0 {
+			d.channels[t.ID] = append(d.channels[t.ID], ch)
+		}
 		if d.accounts[ch] == nil {
 			d.accounts[ch] = map[string]string{}
 		}
@@ -90,6 +96,14 @@ func (d *Directory) addKeys(tenant string, keys []Secret) {
 	for _, k := range keys {
 		if k.IsSet() {
 			d.keys = append(d.keys, apiKey{hash: sha256.Sum256(k.Bytes()), tenant: tenant})
+		}
+	}
+}
+
+func (d *Directory) addSupervisors(tenant string, list []Supervisor) {
+	for _, s := range list {
+		if s.Token.IsSet() {
+			d.supervisors = append(d.supervisors, supervisorToken{hash: sha256.Sum256(s.Token.Bytes()), tenant: tenant, name: s.Name})
 		}
 	}
 }

@@ -150,3 +150,44 @@ func TestPolicyConversion(t *testing.T) {
 func clock(start, end int) schemas.ClockInterval {
 	return schemas.ClockInterval{Start: start, End: end}
 }
+
+// TestSupervisorTokensNameTheirTenantAndSupervisor: inline, environment
+// and file tokens each find their supervisor; anything else finds none.
+func TestSupervisorTokensNameTheirTenantAndSupervisor(t *testing.T) {
+	d := loadDir(t, "testdata/tenants.good.yaml")
+	for _, c := range []struct {
+		token, tenant, name string
+		ok                  bool
+	}{
+		{"acme-supervisor-sam-token", "acme", "Sam", true},
+		{"env-supervisor-token", "acme", "Ana Lima", true},
+		{"globex-supervisor-gina-token", "globex", "gina", true},
+		{"acme-supervisor-sam-toke", "", "", false},
+		{"acme-key-1", "", "", false}, // an API key is not a supervisor token
+		{"", "", "", false},
+	} {
+		tenant, name, ok := d.SupervisorForToken(c.token)
+		if tenant != c.tenant || name != c.name || ok != c.ok {
+			t.Errorf("SupervisorForToken(%q) = %q, %q, %v; want %q, %q, %v", c.token, tenant, name, ok, c.tenant, c.name, c.ok)
+		}
+	}
+	single := loadDir(t, "testdata/minimal.good.yaml")
+	if tenant, name, ok := single.SupervisorForToken("default-supervisor-token"); tenant != schemas.DefaultTenant || name != "dana" || !ok {
+		t.Errorf("without tenants: SupervisorForToken = %q, %q, %v; want default, dana, true", tenant, name, ok)
+	}
+}
+
+// TestChannelsAreThoseWithAccounts: a tenant's channels are those it has
+// accounts on; without tenants, every channel.
+func TestChannelsAreThoseWithAccounts(t *testing.T) {
+	d := loadDir(t, "testdata/tenants.good.yaml")
+	if got, want := d.Channels("acme"), []schemas.Channel{schemas.WhatsApp, schemas.Messenger, schemas.X}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Channels(acme) = %v, want %v", got, want)
+	}
+	if got := d.Channels("nobody"); len(got) != 0 {
+		t.Errorf("Channels(nobody) = %v, want none", got)
+	}
+	if got := loadDir(t, "testdata/minimal.good.yaml").Channels(schemas.DefaultTenant); !reflect.DeepEqual(got, schemas.Channels) {
+		t.Errorf("without tenants: Channels = %v, want every channel", got)
+	}
+}

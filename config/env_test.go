@@ -93,9 +93,24 @@ func TestEveryLeafHasAnEnvironmentName(t *testing.T) {
 	}
 	for _, want := range []string{"FLOORWATCH_INGEST_MAX_BODY_BYTES", "FLOORWATCH_KAFKA_BROKERS",
 		"FLOORWATCH_CLICKHOUSE_PASSWORD_FILE", "FLOORWATCH_CHANNELS_X_CONSUMER_SECRET",
-		"FLOORWATCH_PROCESS_GAUGE_INTERVAL", "FLOORWATCH_API_KEYS"} {
+		"FLOORWATCH_PROCESS_GAUGE_INTERVAL", "FLOORWATCH_API_KEYS", "FLOORWATCH_API_LISTEN", "FLOORWATCH_API_PUBLISH_TIMEOUT"} {
 		if !names[want] {
 			t.Errorf("no key is reachable as %s", want)
 		}
+	}
+}
+
+// TestTheAPISectionAndTopLevelAPIKeysDoNotCollide: api.listen and the
+// top-level api_keys share the FLOORWATCH_API_ prefix; each variable sets
+// its own key only.
+func TestTheAPISectionAndTopLevelAPIKeysDoNotCollide(t *testing.T) {
+	env := map[string]string{"FLOORWATCH_API_LISTEN": "127.0.0.1:0", "FLOORWATCH_API_PUBLISH_TIMEOUT": "750ms",
+		"FLOORWATCH_API_KEYS": "key-one,key-two"}
+	cfg, err := Load("", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.API.Listen != "127.0.0.1:0" || cfg.API.PublishTimeout != 750*time.Millisecond || len(cfg.APIKeys) != 2 {
+		t.Errorf("api %+v, %d api keys; want 127.0.0.1:0, 750ms and 2 keys", cfg.API, len(cfg.APIKeys))
 	}
 }

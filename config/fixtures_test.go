@@ -14,9 +14,10 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata")
 // fixtureEnv is the environment every fixture is loaded with.
 func fixtureEnv(name string) string {
 	return map[string]string{
-		"TEST_CH_PASSWORD":  "env-ch-password",
-		"TEST_VERIFY_TOKEN": "env-verify-token",
-		"TEST_API_KEY":      "env-api-key",
+		"TEST_CH_PASSWORD":      "env-ch-password",
+		"TEST_VERIFY_TOKEN":     "env-verify-token",
+		"TEST_API_KEY":          "env-api-key",
+		"TEST_SUPERVISOR_TOKEN": "env-supervisor-token",
 	}[name]
 }
 

@@ -18,6 +18,8 @@ type Tenant struct {
 	Accounts Accounts `yaml:"accounts"`
 	// APIKeys authenticate the tenant's POST /v1/events (Bearer token).
 	APIKeys []Secret `yaml:"api_keys"`
+	// Supervisors may use the tenant's supervisor API and console (SPEC 4.1).
+	Supervisors []Supervisor `yaml:"supervisors"`
 	// Channels are the tenant's webhook credentials; an unset one falls
 	// back to the top-level channels section.
 	Channels Channels `yaml:"channels"`

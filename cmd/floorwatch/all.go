@@ -17,7 +17,7 @@ import (
 
 // allCommand is `floorwatch all [--config F] [--instance ID] [--no-migrate]`.
 func allCommand() command {
-	return command{name: "all", summary: "migrate, then run ingest, process and sink in one process (one machine)", run: runAll}
+	return command{name: "all", summary: "migrate, then run ingest, process, sink and api in one process (one machine)", run: runAll}
 }
 
 func runAll(ctx context.Context, env *cmdEnv, args []string) error {
@@ -51,7 +51,7 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "metrics", cfg.Metrics.Listen,
+	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "api", cfg.API.Listen, "metrics", cfg.Metrics.Listen,
 		"kafka", cfg.Kafka.Brokers, "clickhouse", cfg.ClickHouse.Addr, "database", cfg.ClickHouse.Database)
 	return runRoles(ctx, []role{
 		{"ingest", func(c context.Context) error { return ingestRole(c, p, reg, log.With("role", "ingest")) }},
@@ -59,6 +59,7 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 			return processRole(c, p, reg, log.With("role", "process", "instance", p.instance))
 		}},
 		{"sink", func(c context.Context) error { return sinkRole(c, p, reg, log.With("role", "sink")) }},
+		{"api", func(c context.Context) error { return apiRole(c, p, reg, log.With("role", "api")) }},
 	})
 }
 
@@ -75,8 +76,10 @@ type role struct {
 // stopping the next. For `all` that order is: ingest first (drain HTTP,
 // flush the producer: everything answered 200 is in Kafka), then the
 // processors (commit their open transaction: their outputs are in Kafka),
-// then the sink (write and commit what it has read); the caller closes the
-// metrics endpoint after runRoles returns. A role that returns on its own,
+// then the sink (write and commit what it has read), then the API (answer
+// the requests in flight, flush its producer: every action answered 202
+// is in Kafka); the caller closes the metrics endpoint after runRoles
+// returns. A role that returns on its own,
 // with or without an error, stops the others the same way; the errors are
 // returned, each prefixed with its role.
 func runRoles(ctx context.Context, roles []role) error {

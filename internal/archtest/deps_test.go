@@ -25,6 +25,9 @@ const module = "github.com/floorwatch/floorwatch"
 //   - stages never import each other: ingest, processors and sinks each
 //     see schemas, config and their own sub-packages only. ingest/decode,
 //     what replay runs of ingest, touches neither Kafka nor ClickHouse.
+//   - api (the supervisor API, its case queries and console) sees
+//     schemas and its own sub-packages only: the report it serves and
+//     the configuration it needs are passed in by cmd/floorwatch.
 //   - replay composes ingest decoding with the pure processor cores and
 //     touches neither Kafka nor ClickHouse.
 //   - simulate, the traffic generator, knows only schemas and config: it
@@ -48,6 +51,9 @@ type rule struct {
 	// allow lists third-party prefixes allowed even when thirdParty is false.
 	allow []string
 }
+
+var pureCores = []string{"schemas", "ingest/normalize", "processors/conversation", "processors/windows",
+	"processors/bizhours", "processors/indicators"}
 
 var processorCores = []string{"schemas", "processors/conversation", "processors/windows",
 	"processors/bizhours", "processors/indicators"}
@@ -76,6 +82,7 @@ var rules = []rule{
 	// The sink's migrations open their own connections (one without a
 	// database, to create it) with the shared client options.
 	{pkg: "sinks/...", project: []string{"schemas", "config", "internal/connect", "internal/telemetry", "sinks/..."}, thirdParty: true},
+	{pkg: "api/...", project: []string{"schemas", "internal/telemetry", "api/..."}, thirdParty: true},
 	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/decode", "ingest/normalize", "processors/...", "replay/..."},
 		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 	{pkg: "cmd/...", project: anything, thirdParty: true},
@@ -225,6 +232,10 @@ func TestRulesCatchAViolation(t *testing.T) {
 		{"simulate", module + "/config", false},
 		{"simulate/send", module + "/simulate", false},
 		{"simulate/send", "github.com/twmb/franz-go/pkg/kgo", true},
+		{"api", module + "/sinks/report", true},
+		{"api", module + "/config", true},
+		{"api/cases", module + "/ingest/publish", true},
+		{"api", module + "/api/cases", false},
 	}
 	for _, c := range cases {
 		r, ok := ruleFor(c.pkg)
@@ -241,6 +252,17 @@ func TestAPackageWithoutARuleHasNone(t *testing.T) {
 	for _, pkg := range []string{"alerts", "simulatex", "internal/newthing"} {
 		if r, ok := ruleFor(pkg); ok {
 			t.Errorf("%s matched the rule for %s: a new package must get its own rule", pkg, r.pkg)
+		}
+	}
+}
+
+// The pure cores are what replay and the tests run in-process: their rules
+// allow no module outside the standard library.
+func TestPureCoresAllowNoThirdPartyModule(t *testing.T) {
+	for _, pkg := range pureCores {
+		r, ok := ruleFor(pkg)
+		if !ok || r.thirdParty {
+			t.Errorf("%s: rule %+v, want one without third-party modules", pkg, r)
 		}
 	}
 }

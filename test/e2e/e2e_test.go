@@ -48,6 +48,7 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
 		"FLOORWATCH_CLICKHOUSE_DATABASE="+strings.ReplaceAll(prefix, "-", "_"),
 		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
 
@@ -232,7 +233,12 @@ type process struct {
 
 func startAll(ctx context.Context, t *testing.T, bin string, env []string, prefix string) *process {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, bin, "all", "--config", rootConfig, "--instance", "e2e", "--topic-prefix", prefix)
+	return startAllWith(ctx, t, bin, rootConfig, env, prefix)
+}
+
+func startAllWith(ctx context.Context, t *testing.T, bin, cfg string, env []string, prefix string) *process {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, "all", "--config", cfg, "--instance", "e2e", "--topic-prefix", prefix)
 	cmd.Env = env
 	pr, pw := io.Pipe()
 	cmd.Stderr, cmd.Stdout = pw, pw

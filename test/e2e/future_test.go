@@ -45,6 +45,7 @@ func TestOneTenantsFarFutureEventsChangeNothingOfAnothers(t *testing.T) {
 		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
 		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
 		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
 	all := startAll(ctx, t, bin, env, prefix+".")

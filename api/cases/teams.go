@@ -1,0 +1,237 @@
+package cases
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// HealthWindow is the recent past that queue health measures service over
+// (SPEC 4.2: the last 30 minutes).
+const HealthWindow = 30 * time.Minute
+
+// Team is one team's queue health (SPEC 4.2 GET /api/v1/teams).
+type Team struct {
+	// Team is nil for cases in human support that no team holds.
+	Team *string `json:"team"`
+	// Queued cases, the longest-waiting one's queued_since and its age.
+	Queued            int64        `json:"queued"`
+	OldestQueuedSince schemas.Time `json:"oldest_queued_since"`
+	OldestWaitMs      *int64       `json:"oldest_wait_ms"`
+	// OpenCases are the team's cases in human support: queued, active, to
+	// recover or expired.
+	OpenCases int64 `json:"open_cases"`
+	Active    int64 `json:"active"`
+	ToRecover int64 `json:"to_recover"`
+	Expired   int64 `json:"expired"`
+	// AtRisk counts the cases of the at-risk list (DefaultWithin).
+	AtRisk    int64          `json:"at_risk"`
+	Operators OperatorCounts `json:"operators"`
+	// First responses given by the team over the last HealthWindow, how
+	// many within the team's target, and their share (null without any).
+	FirstResponses     int64    `json:"first_responses_30m"`
+	WithinTarget       int64    `json:"first_responses_within_target_30m"`
+	ServiceLevel       *float64 `json:"service_level_30m"`
+	ServiceLevelTarget int64    `json:"service_level_target_ms"`
+	// QueueDepartures are the cases that left the team's queue over the
+	// last HealthWindow (taken by an operator, or closed).
+	QueueDepartures int64 `json:"queue_departures_30m"`
+	// ExpectedWaitMs is a new case's expected wait in the queue by Little's
+	// law: queued ÷ departure rate; 0 with nothing queued, null when
+	// cases wait but none left the queue in the window (no rate to use).
+	ExpectedWaitMs *int64 `json:"expected_wait_ms"`
+}
+
+// OperatorCounts counts a team's operators by presence.
+type OperatorCounts struct {
+	Available int64 `json:"available"`
+	Away      int64 `json:"away"`
+	Offline   int64 `json:"offline"`
+}
+
+// Teams returns tenant's queue health per team at now: every team of the
+// policy, and every team that has cases, operators or recent service.
+func (s *Store) Teams(ctx context.Context, tenant string, policy schemas.Policy, now time.Time) ([]Team, error) {
+	since := now.Add(-HealthWindow)
+	teams := map[string]*Team{}
+	get := func(name string) *Team {
+		t, ok := teams[name]
+		if !ok {
+			t = &Team{Team: strPtr(name), ServiceLevelTarget: policy.TeamTarget(name).Milliseconds()}
+			teams[name] = t
+		}
+		return t
+	}
+	for name := range policy.Teams {
+		get(name)
+	}
+	params := ch.Parameters{"tenant": tenant, "now": chTime(now), "since": chTime(since)}
+	addRiskParams(params, policy, DefaultWithin)
+	qctx := ch.Context(ctx, ch.WithParameters(params))
+	for _, step := range []func(context.Context, time.Time, func(string) *Team) error{
+		s.teamCases, s.teamAtRisk, s.teamFirstResponses, s.teamDepartures,
+	} {
+		if err := step(qctx, now, get); err != nil {
+			return nil, err
+		}
+	}
+	ops, err := s.Operators(ctx, tenant, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range ops {
+		if o.Team == nil {
+			continue
+		}
+		t := get(*o.Team)
+		switch o.Status {
+		case schemas.OperatorAway:
+			t.Operators.Away++
+		case schemas.OperatorOffline:
+			t.Operators.Offline++
+		default:
+			t.Operators.Available++
+		}
+	}
+	out := make([]Team, 0, len(teams))
+	for _, t := range teams {
+		t.finish()
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b Team) int { return cmp.Compare(name(a.Team), name(b.Team)) })
+	return out, nil
+}
+
+func name(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// finish derives the shares and the expected wait.
+func (t *Team) finish() {
+	if t.FirstResponses > 0 {
+		sl := float64(t.WithinTarget) / float64(t.FirstResponses)
+		t.ServiceLevel = &sl
+	}
+	switch {
+	case t.Queued == 0:
+		zero := int64(0)
+		t.ExpectedWaitMs = &zero
+	case t.QueueDepartures > 0:
+		// Little's law, W = L / λ, with λ = departures / window.
+		w := t.Queued * HealthWindow.Milliseconds() / t.QueueDepartures
+		t.ExpectedWaitMs = &w
+	}
+}
+
+func (s *Store) teamCases(ctx context.Context, now time.Time, get func(string) *Team) error {
+	rows, err := s.conn.Query(ctx, `SELECT team, count() AS open, countIf(status = 'queued') AS queued,
+    countIf(status = 'active') AS active, countIf(status = 'to_recover') AS to_recover, countIf(status = 'expired') AS expired,
+    minIf(coalesce(queued_since, support_started_at, opened_at), status = 'queued') AS oldest_queued
+FROM live_cases
+WHERE tenant = {tenant:String}
+GROUP BY team`)
+	if err != nil {
+		return fmt.Errorf("cases: team cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var team string
+		var open, queued, active, toRecover, expired uint64
+		var oldest time.Time
+		if err := rows.Scan(&team, &open, &queued, &active, &toRecover, &expired, &oldest); err != nil {
+			return fmt.Errorf("cases: team cases: %w", err)
+		}
+		t := get(team)
+		t.OpenCases, t.Queued, t.Active, t.ToRecover, t.Expired = int64(open), int64(queued), int64(active), int64(toRecover), int64(expired)
+		if queued > 0 {
+			t.OldestQueuedSince = schemas.At(oldest)
+			age := max(0, now.Sub(oldest).Milliseconds())
+			t.OldestWaitMs = &age
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Store) teamAtRisk(ctx context.Context, _ time.Time, get func(string) *Team) error {
+	return s.countByTeam(ctx, "at risk", `SELECT team, count() FROM (`+atRiskSQL+`) GROUP BY team`,
+		get, func(t *Team, n int64) { t.AtRisk = n })
+}
+
+// teamFirstResponses counts the first responses that ended in the window,
+// by the team that gave them, and those within its target, over the
+// latest version of each conversation (as the report does).
+func (s *Store) teamFirstResponses(ctx context.Context, _ time.Time, get func(string) *Team) error {
+	rows, err := s.conn.Query(ctx, `SELECT d.team, count(), countIf(d.ms <= d.target_ms)
+FROM durations AS d FINAL
+WHERE d.tenant = {tenant:String} AND d.kind = 'first_response'
+  AND d.ended_at >= {since:DateTime64(3, 'UTC')} AND d.ended_at < {now:DateTime64(3, 'UTC')}
+  AND (d.conversation_id, d.version) IN (
+    SELECT conversation_id, version FROM conversations FINAL
+    WHERE tenant = {tenant:String} AND conversation_id IN (
+        SELECT conversation_id FROM durations
+        WHERE tenant = {tenant:String} AND kind = 'first_response' AND ended_at >= {since:DateTime64(3, 'UTC')}))
+GROUP BY d.team`)
+	if err != nil {
+		return fmt.Errorf("cases: team first responses: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var team string
+		var n, within uint64
+		if err := rows.Scan(&team, &n, &within); err != nil {
+			return fmt.Errorf("cases: team first responses: %w", err)
+		}
+		t := get(team)
+		t.FirstResponses, t.WithinTarget = int64(n), int64(within)
+	}
+	return rows.Err()
+}
+
+// teamDepartures counts the queued intervals of the status history that
+// ended in the window with the case taken by an operator (active) or
+// closed, by the team of the queued interval: each interval that began in
+// the window as active or closed, after a queued one. Only the
+// conversations with such an interval are read in full (by their key).
+func (s *Store) teamDepartures(ctx context.Context, _ time.Time, get func(string) *Team) error {
+	return s.countByTeam(ctx, "queue departures", `SELECT previous_team, count()
+FROM (
+    SELECT status, valid_from,
+        lagInFrame(status) OVER w AS previous_status, lagInFrame(team) OVER w AS previous_team
+    FROM status_history FINAL
+    WHERE tenant = {tenant:String} AND conversation_id IN (
+        SELECT conversation_id FROM status_history
+        WHERE tenant = {tenant:String} AND status IN ('active', 'closed')
+          AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')})
+    WINDOW w AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+)
+WHERE previous_status = 'queued' AND status IN ('active', 'closed')
+  AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')}
+GROUP BY previous_team`, get, func(t *Team, n int64) { t.QueueDepartures = n })
+}
+
+// countByTeam runs sql, whose rows are (team, count), into set.
+func (s *Store) countByTeam(ctx context.Context, what, sql string, get func(string) *Team, set func(*Team, int64)) error {
+	rows, err := s.conn.Query(ctx, sql)
+	if err != nil {
+		return fmt.Errorf("cases: team %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var team string
+		var n uint64
+		if err := rows.Scan(&team, &n); err != nil {
+			return fmt.Errorf("cases: team %s: %w", what, err)
+		}
+		set(get(team), int64(n))
+	}
+	return rows.Err()
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/floorwatch/floorwatch/api"
+	"github.com/floorwatch/floorwatch/api/cases"
+	"github.com/floorwatch/floorwatch/internal/connect"
+	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/floorwatch/floorwatch/sinks/report"
+)
+
+// apiCommand is `floorwatch api [--config F]`.
+func apiCommand() command {
+	return command{name: "api", summary: "serve the supervisor API and the live console (reads ClickHouse, acts through Kafka)", run: runAPI}
+}
+
+// runAPI wires the api role. Shutdown order, on SIGTERM or SIGINT:
+//  1. the server stops accepting and answers the requests in flight, an
+//     action getting Kafka's acknowledgement (or 503) within
+//     api.publish_timeout;
+//  2. the producer flushes and closes, then the ClickHouse connection;
+//  3. the metrics endpoint closes last.
+func runAPI(ctx context.Context, env *cmdEnv, args []string) error {
+	flags, err := parseRoleFlags(env, "api", args, nil)
+	if err != nil || flags.cfg == nil {
+		return err
+	}
+	return serveRole(ctx, env, flags, "api", apiRole)
+}
+
+// apiRole runs the api role until ctx ends: steps 1 and 2 above; the
+// caller owns the registry and the metrics endpoint.
+func apiRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *slog.Logger) error {
+	cfg := p.cfg
+	conn, err := connect.ClickHouse(ctx, cfg.ClickHouse, true)
+	if err != nil {
+		return fmt.Errorf("api: %w (run floorwatch migrate first)", err)
+	}
+	defer conn.Close()
+	pub, err := api.NewKafkaPublisher(api.KafkaOptions{Kafka: p.kafka, ClientID: cfg.Kafka.ClientID + "-api",
+		Topic: p.topics.Events, DeliveryTimeout: 2 * cfg.API.PublishTimeout})
+	if err != nil {
+		return err
+	}
+	defer closeAPIPublisher(pub, log)
+	go func() {
+		// Best effort: the first action should not wait for a producer id.
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := pub.Warm(wctx); err != nil && ctx.Err() == nil {
+			log.Warn("api: Kafka not ready yet; actions answer 503 until it is", "err", err)
+		}
+	}()
+	metrics, err := api.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Options{
+		Listen: cfg.API.Listen, Directory: cfg.Directory(), Store: cases.NewStore(conn), Publisher: pub,
+		Report: func(ctx context.Context, from, to time.Time, by []string, tenant string) (schemas.Report, error) {
+			return report.Build(ctx, conn, from, to, by, report.Filter{Tenant: tenant})
+		},
+		Metrics: metrics, Logger: log, PublishTimeout: cfg.API.PublishTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
+}
+
+func closeAPIPublisher(p *api.KafkaPublisher, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Close(ctx); err != nil {
+		log.Error("closing the API's Kafka producer", "err", err)
+	}
+}
