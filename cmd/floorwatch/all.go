@@ -34,7 +34,7 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	cfg := flags.cfg
 	log := newLogger(cfg.Log, env.stderr)
 	if !*noMigrate {
-		if err := migrateRole(ctx, cfg, cfg.ClickHouse.EventsTTL, env.stderr); err != nil {
+		if err := migrateRole(ctx, cfg, cfg.ClickHouse.EventsTTL, log.With("role", "migrate")); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
@@ -42,7 +42,9 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, log)
+	h := newHealth("ingest", "process", "sink")
+	h.stopOn(ctx)
+	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, h, log)
 	if err != nil {
 		return err
 	}
@@ -51,6 +53,7 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	p.health = h
 	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "metrics", cfg.Metrics.Listen,
 		"kafka", cfg.Kafka.Brokers, "clickhouse", cfg.ClickHouse.Addr, "database", cfg.ClickHouse.Database)
 	return runRoles(ctx, []role{
@@ -110,13 +113,15 @@ func runRoles(ctx context.Context, roles []role) error {
 
 // pipeline is what every role of one process shares, built once from the
 // configuration (newPipeline): the topics, each with the --topic-prefix of
-// `all` (empty: the contract's names), the Kafka connection options, and
-// the processors' static member id.
+// `all` (empty: the contract's names), the Kafka connection options, the
+// processors' static member id, and the process's health, where each role
+// says how to tell that it is ready (nil: no health endpoints).
 type pipeline struct {
 	cfg      *config.Config
 	topics   schemas.Topics
 	kafka    []kgo.Opt
 	instance string
+	health   *health
 }
 
 func newPipeline(cfg *config.Config, prefix, instance string) (pipeline, error) {

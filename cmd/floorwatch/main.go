@@ -68,6 +68,7 @@ func commands() []command {
 		reportCommand(),
 		allCommand(),
 		simulateCommand(),
+		versionCommand(),
 	}
 }
 

@@ -62,8 +62,8 @@ func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.Fl
 }
 
 // serveRole runs one role alone, with its own registry and metrics
-// endpoint; the endpoint closes after the role returned, so the final
-// figures can be scraped until then.
+// endpoint (with /healthz and /readyz); the endpoint closes after the role
+// returned, so the final figures can be scraped until then.
 func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run roleFunc) error {
 	log := newLogger(f.cfg.Log, env.stderr).With("role", name)
 	if name == "process" {
@@ -73,7 +73,9 @@ func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run r
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveMetrics(f.cfg.Metrics.Listen, reg, log)
+	h := newHealth(name)
+	h.stopOn(ctx)
+	stopMetrics, err := serveMetrics(f.cfg.Metrics.Listen, reg, h, log)
 	if err != nil {
 		return err
 	}
@@ -82,6 +84,7 @@ func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run r
 	if err != nil {
 		return err
 	}
+	p.health = h
 	return run(ctx, p, reg, log)
 }
 
@@ -99,10 +102,14 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 }
 
 // newRoleRegistry is a process's one registry, with the Go and process
-// collectors; every role registers its own metrics in it.
+// collectors and floorwatch_build_info; every role registers its own
+// metrics in it.
 func newRoleRegistry() (*prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
 	if err := registerRuntimeMetrics(reg); err != nil {
+		return nil, err
+	}
+	if err := registerBuildInfo(reg, buildInfo()); err != nil {
 		return nil, err
 	}
 	return reg, nil
@@ -118,9 +125,9 @@ func registerRuntimeMetrics(reg prometheus.Registerer) error {
 	return nil
 }
 
-// serveMetrics serves reg at /metrics on listen ("" disables it) and
-// returns the function that stops it.
-func serveMetrics(listen string, reg *prometheus.Registry, log *slog.Logger) (stop func(), err error) {
+// serveMetrics serves reg at /metrics, and h at /healthz and /readyz, on
+// listen ("" disables them) and returns the function that stops it.
+func serveMetrics(listen string, reg *prometheus.Registry, h *health, log *slog.Logger) (stop func(), err error) {
 	if listen == "" {
 		return func() {}, nil
 	}
@@ -130,6 +137,7 @@ func serveMetrics(listen string, reg *prometheus.Registry, log *slog.Logger) (st
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	h.register(mux)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
