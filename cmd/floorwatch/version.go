@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -71,8 +72,16 @@ func versionCommand() command {
 }
 
 func runVersion(_ context.Context, env *cmdEnv, args []string) error {
-	if len(args) > 0 {
-		return usageError("unexpected argument %q", args[0])
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: floorwatch version\n\nPrints the version and VCS revision (set at build time with\n-ldflags \"-X main.version=V -X main.revision=R\", else from the build information) and the Go version.")
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
 	}
 	b := buildInfo()
 	fmt.Fprintf(env.stdout, "floorwatch %s (revision %s, %s)\n", b.Version, b.Revision, b.GoVersion)
