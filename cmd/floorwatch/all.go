@@ -22,16 +22,14 @@ func allCommand() command {
 
 func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	var noMigrate *bool
-	var prefix *string
 	flags, err := parseRoleFlags(env, "all", args, func(fs *flag.FlagSet) {
 		noMigrate = fs.Bool("no-migrate", false, "do not create or upgrade the ClickHouse tables first")
-		prefix = fs.String("topic-prefix", "",
-			"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
 	})
 	if err != nil || flags.cfg == nil {
 		return err
 	}
 	cfg := flags.cfg
+	// log is the roles' parent; the process's own lines carry role "all".
 	log := newLogger(cfg.Log, env.stderr)
 	if !*noMigrate {
 		if err := migrateRole(ctx, cfg, cfg.ClickHouse.EventsTTL, log.With("role", "migrate")); err != nil {
@@ -44,17 +42,17 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	h := newHealth("ingest", "process", "sink")
 	h.stopOn(ctx)
-	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, h, log)
+	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, h, log.With("role", "all"))
 	if err != nil {
 		return err
 	}
 	defer stopMetrics() // 4. metrics last, so the final counts can be scraped
-	p, err := newPipeline(cfg, *prefix, flags.instance)
+	p, err := newPipeline(cfg, flags.prefix, flags.instance)
 	if err != nil {
 		return err
 	}
 	p.health = h
-	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "metrics", cfg.Metrics.Listen,
+	log.With("role", "all").Info("floorwatch all starting", "version", buildInfo().Version, "ingest", cfg.Ingest.Listen, "metrics", cfg.Metrics.Listen,
 		"kafka", cfg.Kafka.Brokers, "clickhouse", cfg.ClickHouse.Addr, "database", cfg.ClickHouse.Database)
 	return runRoles(ctx, []role{
 		{"ingest", func(c context.Context) error { return ingestRole(c, p, reg, log.With("role", "ingest")) }},

@@ -27,16 +27,20 @@ type roleFunc func(ctx context.Context, p pipeline, reg prometheus.Registerer, l
 type roleFlags struct {
 	cfg      *config.Config
 	instance string // the processors' static member id
+	prefix   string // --topic-prefix
 }
 
 // parseRoleFlags returns a zero roleFlags and no error when -h printed the
-// help: the command then has nothing to run. It parses --config, --instance (for the commands that run the
-// processors) and the command's own flags that extra adds, and loads the
+// help: the command then has nothing to run. It parses --config,
+// --topic-prefix, --instance (for the commands that run the processors)
+// and the command's own flags that extra adds, and loads the
 // configuration.
 func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.FlagSet)) (roleFlags, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
+	prefix := fs.String("topic-prefix", "",
+		"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
 	instance := new(string)
 	if name == "process" || name == "all" {
 		instance = fs.String("instance", defaultInstance(env),
@@ -58,7 +62,7 @@ func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.Fl
 	if err != nil {
 		return roleFlags{}, reportProblems(env.stderr, err)
 	}
-	return roleFlags{cfg: cfg, instance: *instance}, nil
+	return roleFlags{cfg: cfg, instance: *instance, prefix: *prefix}, nil
 }
 
 // serveRole runs one role alone, with its own registry and metrics
@@ -80,11 +84,13 @@ func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run r
 		return err
 	}
 	defer stopMetrics()
-	p, err := newPipeline(f.cfg, "", f.instance)
+	p, err := newPipeline(f.cfg, f.prefix, f.instance)
 	if err != nil {
 		return err
 	}
 	p.health = h
+	b := buildInfo()
+	log.Info("floorwatch starting", "version", b.Version, "revision", b.Revision)
 	return run(ctx, p, reg, log)
 }
 
