@@ -65,3 +65,23 @@ func TestANilHealthIgnoresRoles(t *testing.T) {
 	var h *health
 	h.ready("ingest", func(context.Context) error { return nil }) // must not panic
 }
+
+func TestProbeExitsZeroOnlyOn200(t *testing.T) {
+	h := newHealth("sink")
+	addr := freeAddr(t)
+	stop, err := serveMetrics(addr, prometheus.NewRegistry(), h, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if code, _, stderr := runCLI(t, "", "probe", "http://"+addr+"/readyz"); code != 1 || !strings.Contains(stderr, "503") {
+		t.Errorf("probe of a starting role: exit %d, stderr %q; want 1 naming 503", code, stderr)
+	}
+	h.ready("sink", func(context.Context) error { return nil })
+	if code, _, stderr := runCLI(t, "", "probe", "http://"+addr+"/readyz"); code != 0 {
+		t.Errorf("probe of a ready role: exit %d, stderr %q; want 0", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "", "probe", "--timeout", "200ms", "http://"+freeAddr(t)+"/readyz"); code != 1 {
+		t.Errorf("probe of a closed port: exit %d, want 1", code)
+	}
+}

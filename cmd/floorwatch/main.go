@@ -69,6 +69,7 @@ func commands() []command {
 		allCommand(),
 		simulateCommand(),
 		versionCommand(),
+		probeCommand(),
 	}
 }
 

@@ -92,6 +92,7 @@ func (s *Sink) writeAll(ctx context.Context, due []*batch) []*batch {
 				return
 			}
 			s.m.latency.WithLabelValues(b.topic).Observe(time.Since(start).Seconds())
+			s.m.written(bt.tables[TableWatermarks])
 			for t, rows := range bt.tables {
 				s.m.rows.WithLabelValues(t).Add(float64(len(rows)))
 			}
