@@ -76,7 +76,7 @@ func TestTheValidatorRefusesBrokenManifests(t *testing.T) {
 		return nil
 	}
 	cases := []struct {
-		name  string
+		name    string
 		breakIt func() obj
 	}{
 		{"a misspelt Deployment field", func() obj {
