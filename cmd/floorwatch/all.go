@@ -40,6 +40,9 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Each role reports ready through p.health (its ready call in its role
+	// function). The API role joins this list and calls
+	// p.health.ready("api", …) when it is wired here.
 	h := newHealth("ingest", "process", "sink")
 	h.stopOn(ctx)
 	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, h, log.With("role", "all"))
