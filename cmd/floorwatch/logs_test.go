@@ -160,7 +160,8 @@ func stringLit(args []ast.Expr, i int) (string, bool) {
 
 // `floorwatch all` with log.format json: every line it writes, from
 // start-up to its exit on SIGTERM, is one JSON object with a role and
-// documented keys only, the concept keys typed as documented.
+// documented keys only, the concept keys typed as documented. Its one
+// /metrics carries every role's series.
 func TestAllLogsOneJSONObjectPerLineWithDocumentedKeys(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs floorwatch all against Kafka and ClickHouse")
@@ -201,7 +202,19 @@ func TestAllLogsOneJSONObjectPerLineWithDocumentedKeys(t *testing.T) {
 			t.Errorf("webhook answered %d, want %d", got, c.want)
 		}
 	}
-	time.Sleep(2 * time.Second) // a few transactions and batches
+	// One /metrics for every role of the process; the sink's series
+	// appear with its first batch.
+	for _, name := range []string{"floorwatch_build_info", "floorwatch_ingest_requests_total",
+		"floorwatch_process_events_total", "floorwatch_sink_batches_total"} {
+		for len(scrape(t, metrics, name)) == 0 {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("floorwatch all's /metrics has no %s", name)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	time.Sleep(time.Second) // a few more transactions and batches
 	if code := all.Stop(30 * time.Second); code != 0 {
 		t.Fatalf("floorwatch all exited with %d", code)
 	}
