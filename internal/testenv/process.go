@@ -101,8 +101,8 @@ func StartFloorwatch(tb testing.TB, bin string, env []string, args ...string) *P
 		close(p.done)
 	}()
 	tb.Cleanup(func() {
-		if p.Stop(30*time.Second) != 0 && !tb.Failed() {
-			tb.Logf("floorwatch %v: log:\n%s", args, strings.Join(p.Lines(), "\n"))
+		if code := p.Stop(30 * time.Second); code != 0 || tb.Failed() {
+			tb.Logf("floorwatch %v (exit status %d): log:\n%s", args, code, strings.Join(p.Lines(), "\n"))
 		}
 	})
 	return p
