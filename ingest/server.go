@@ -131,17 +131,27 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeText(w, http.StatusOK, "ok\n")
 }
 
-// readyz is 200 while Kafka answers metadata for ingest's topics and the
-// server is not draining.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+// Ready returns nil while the server can take requests: it is not
+// draining and Kafka answers metadata for ingest's topics. /readyz answers
+// from it, and so does the process's health endpoint.
+func (s *Server) Ready(ctx context.Context) error {
 	if s.draining.Load() {
-		writeText(w, http.StatusServiceUnavailable, "draining\n")
-		return
+		return errDraining
 	}
+	if err := s.opts.Publisher.Ready(ctx, s.opts.Topics.IngestTopics()); err != nil {
+		return fmt.Errorf("kafka not ready: %w", err)
+	}
+	return nil
+}
+
+var errDraining = errors.New("draining")
+
+// readyz is 200 while Ready is nil.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.opts.Publisher.Ready(ctx, s.opts.Topics.IngestTopics()); err != nil {
-		writeText(w, http.StatusServiceUnavailable, "kafka not ready: "+err.Error()+"\n")
+	if err := s.Ready(ctx); err != nil {
+		writeText(w, http.StatusServiceUnavailable, err.Error()+"\n")
 		return
 	}
 	writeText(w, http.StatusOK, "ready\n")

@@ -22,19 +22,17 @@ func allCommand() command {
 
 func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	var noMigrate *bool
-	var prefix *string
 	flags, err := parseRoleFlags(env, "all", args, func(fs *flag.FlagSet) {
 		noMigrate = fs.Bool("no-migrate", false, "do not create or upgrade the ClickHouse tables first")
-		prefix = fs.String("topic-prefix", "",
-			"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
 	})
 	if err != nil || flags.cfg == nil {
 		return err
 	}
 	cfg := flags.cfg
+	// log is the roles' parent; the process's own lines carry role "all".
 	log := newLogger(cfg.Log, env.stderr)
 	if !*noMigrate {
-		if err := migrateRole(ctx, cfg, cfg.ClickHouse.EventsTTL, env.stderr); err != nil {
+		if err := migrateRole(ctx, cfg, cfg.ClickHouse.EventsTTL, log.With("role", "migrate")); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
@@ -42,16 +40,21 @@ func runAll(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, log)
+	// Each role reports ready through p.health (its ready call in its role
+	// function).
+	h := newHealth("ingest", "process", "sink", "api")
+	h.stopOn(ctx)
+	stopMetrics, err := serveMetrics(cfg.Metrics.Listen, reg, h, log.With("role", "all"))
 	if err != nil {
 		return err
 	}
 	defer stopMetrics() // 4. metrics last, so the final counts can be scraped
-	p, err := newPipeline(cfg, *prefix, flags.instance)
+	p, err := newPipeline(cfg, flags.prefix, flags.instance)
 	if err != nil {
 		return err
 	}
-	log.Info("floorwatch all starting", "ingest", cfg.Ingest.Listen, "api", cfg.API.Listen, "metrics", cfg.Metrics.Listen,
+	p.health = h
+	log.With("role", "all").Info("floorwatch all starting", "version", buildInfo().Version, "ingest", cfg.Ingest.Listen, "api", cfg.API.Listen, "metrics", cfg.Metrics.Listen,
 		"kafka", cfg.Kafka.Brokers, "clickhouse", cfg.ClickHouse.Addr, "database", cfg.ClickHouse.Database)
 	return runRoles(ctx, []role{
 		{"ingest", func(c context.Context) error { return ingestRole(c, p, reg, log.With("role", "ingest")) }},
@@ -113,13 +116,15 @@ func runRoles(ctx context.Context, roles []role) error {
 
 // pipeline is what every role of one process shares, built once from the
 // configuration (newPipeline): the topics, each with the --topic-prefix of
-// `all` (empty: the contract's names), the Kafka connection options, and
-// the processors' static member id.
+// `all` (empty: the contract's names), the Kafka connection options, the
+// processors' static member id, and the process's health, where each role
+// says how to tell that it is ready (nil: no health endpoints).
 type pipeline struct {
 	cfg      *config.Config
 	topics   schemas.Topics
 	kafka    []kgo.Opt
 	instance string
+	health   *health
 }
 
 func newPipeline(cfg *config.Config, prefix, instance string) (pipeline, error) {

@@ -71,6 +71,9 @@ func apiRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *sl
 	if err != nil {
 		return err
 	}
+	// Ready when its reads can be answered; actions answer 503 by
+	// themselves while Kafka does not acknowledge.
+	p.health.ready("api", func(ctx context.Context) error { return conn.Ping(ctx) })
 	return srv.Run(ctx)
 }
 

@@ -64,6 +64,7 @@ func ingestRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log 
 	if err != nil {
 		return err
 	}
+	p.health.ready("ingest", srv.Ready)
 	return srv.Run(ctx)
 }
 

@@ -69,6 +69,8 @@ func commands() []command {
 		allCommand(),
 		simulateCommand(),
 		apiCommand(),
+		versionCommand(),
+		probeCommand(),
 	}
 }
 

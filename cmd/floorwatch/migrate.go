@@ -4,7 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
+	"log/slog"
 	"time"
 
 	"github.com/floorwatch/floorwatch/config"
@@ -38,16 +38,16 @@ func runMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	if *ttl == 0 {
 		*ttl = cfg.ClickHouse.EventsTTL
 	}
-	return migrateRole(ctx, cfg, *ttl, env.stderr)
+	return migrateRole(ctx, cfg, *ttl, newLogger(cfg.Log, env.stderr).With("role", "migrate"))
 }
 
-// migrateRole creates or upgrades the tables, logging each step to w.
-func migrateRole(ctx context.Context, cfg *config.Config, ttl time.Duration, w io.Writer) error {
+// migrateRole creates or upgrades the tables, logging each step.
+func migrateRole(ctx context.Context, cfg *config.Config, ttl time.Duration, log *slog.Logger) error {
 	err := sinkch.Migrate(ctx, cfg.ClickHouse, sinkch.MigrateOptions{EventsTTL: ttl,
-		Log: func(format string, a ...any) { fmt.Fprintf(w, "migrate: "+format+"\n", a...) }})
+		Log: func(format string, a ...any) { log.Info(fmt.Sprintf(format, a...)) }})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "migrate: database %s is up to date\n", cfg.ClickHouse.Database)
+	log.Info("database is up to date", "database", cfg.ClickHouse.Database)
 	return nil
 }

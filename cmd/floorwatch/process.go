@@ -16,8 +16,9 @@ func processCommand() command {
 }
 
 // runProcess wires the processors role. Shutdown order, on SIGTERM or
-// SIGINT: the runner ends its open transaction with a commit and leaves
-// the group; then the metrics endpoint closes, so the last figures can
+// SIGINT: /readyz turns 503; the runner ends its open transaction with a
+// commit and leaves the group (its static member too, so its partitions
+// move at once); then the metrics endpoint closes, so the last figures can
 // still be scraped until then.
 func runProcess(ctx context.Context, env *cmdEnv, args []string) error {
 	flags, err := parseRoleFlags(env, "process", args, nil)
@@ -44,6 +45,7 @@ func processRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log
 	if err != nil {
 		return err
 	}
+	p.health.ready("process", r.Ready)
 	return r.Run(ctx)
 }
 

@@ -27,16 +27,20 @@ type roleFunc func(ctx context.Context, p pipeline, reg prometheus.Registerer, l
 type roleFlags struct {
 	cfg      *config.Config
 	instance string // the processors' static member id
+	prefix   string // --topic-prefix
 }
 
 // parseRoleFlags returns a zero roleFlags and no error when -h printed the
-// help: the command then has nothing to run. It parses --config, --instance (for the commands that run the
-// processors) and the command's own flags that extra adds, and loads the
+// help: the command then has nothing to run. It parses --config,
+// --topic-prefix, --instance (for the commands that run the processors)
+// and the command's own flags that extra adds, and loads the
 // configuration.
 func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.FlagSet)) (roleFlags, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
+	prefix := fs.String("topic-prefix", "",
+		"prefix of every topic and consumer group name, to share a broker with other pipelines (tests); empty: the contract's names")
 	instance := new(string)
 	if name == "process" || name == "all" {
 		instance = fs.String("instance", defaultInstance(env),
@@ -58,12 +62,12 @@ func parseRoleFlags(env *cmdEnv, name string, args []string, extra func(*flag.Fl
 	if err != nil {
 		return roleFlags{}, reportProblems(env.stderr, err)
 	}
-	return roleFlags{cfg: cfg, instance: *instance}, nil
+	return roleFlags{cfg: cfg, instance: *instance, prefix: *prefix}, nil
 }
 
 // serveRole runs one role alone, with its own registry and metrics
-// endpoint; the endpoint closes after the role returned, so the final
-// figures can be scraped until then.
+// endpoint (with /healthz and /readyz); the endpoint closes after the role
+// returned, so the final figures can be scraped until then.
 func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run roleFunc) error {
 	log := newLogger(f.cfg.Log, env.stderr).With("role", name)
 	if name == "process" {
@@ -73,15 +77,20 @@ func serveRole(ctx context.Context, env *cmdEnv, f roleFlags, name string, run r
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveMetrics(f.cfg.Metrics.Listen, reg, log)
+	h := newHealth(name)
+	h.stopOn(ctx)
+	stopMetrics, err := serveMetrics(f.cfg.Metrics.Listen, reg, h, log)
 	if err != nil {
 		return err
 	}
 	defer stopMetrics()
-	p, err := newPipeline(f.cfg, "", f.instance)
+	p, err := newPipeline(f.cfg, f.prefix, f.instance)
 	if err != nil {
 		return err
 	}
+	p.health = h
+	b := buildInfo()
+	log.Info("floorwatch starting", "version", b.Version, "revision", b.Revision)
 	return run(ctx, p, reg, log)
 }
 
@@ -99,10 +108,14 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 }
 
 // newRoleRegistry is a process's one registry, with the Go and process
-// collectors; every role registers its own metrics in it.
+// collectors and floorwatch_build_info; every role registers its own
+// metrics in it.
 func newRoleRegistry() (*prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
 	if err := registerRuntimeMetrics(reg); err != nil {
+		return nil, err
+	}
+	if err := registerBuildInfo(reg, buildInfo()); err != nil {
 		return nil, err
 	}
 	return reg, nil
@@ -118,9 +131,9 @@ func registerRuntimeMetrics(reg prometheus.Registerer) error {
 	return nil
 }
 
-// serveMetrics serves reg at /metrics on listen ("" disables it) and
-// returns the function that stops it.
-func serveMetrics(listen string, reg *prometheus.Registry, log *slog.Logger) (stop func(), err error) {
+// serveMetrics serves reg at /metrics, and h at /healthz and /readyz, on
+// listen ("" disables them) and returns the function that stops it.
+func serveMetrics(listen string, reg *prometheus.Registry, h *health, log *slog.Logger) (stop func(), err error) {
 	if listen == "" {
 		return func() {}, nil
 	}
@@ -130,6 +143,7 @@ func serveMetrics(listen string, reg *prometheus.Registry, log *slog.Logger) (st
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	h.register(mux)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -50,6 +50,7 @@ func sinkRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *s
 	if err != nil {
 		return err
 	}
+	p.health.ready("sink", s.Ready)
 	log.Info("sink started", "topics", p.topics.SinkInputs(), "database", cfg.ClickHouse.Database)
 	return s.Run(ctx)
 }

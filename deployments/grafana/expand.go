@@ -42,6 +42,16 @@ type Panel struct {
 	} `json:"floorwatch"`
 }
 
+// queriesClickHouse reports whether any panel of d has SQL.
+func (d Dashboard) queriesClickHouse() bool {
+	for _, p := range d.Panels {
+		if p.SQL() != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // SQL is the panel's query as written in the dashboard.
 func (p Panel) SQL() string {
 	if len(p.Targets) == 0 {
@@ -50,7 +60,10 @@ func (p Panel) SQL() string {
 	return p.Targets[0].RawSQL
 }
 
-// Load reads every *.json dashboard of dir, in file name order.
+// Load reads every *.json dashboard of dir that queries ClickHouse (the
+// supervisor dashboards and pipeline health), in file name order. A
+// dashboard of the pipeline's Prometheus metrics (its panels carry
+// PromQL, no SQL) is left out: its checks read the file themselves.
 func Load(dir fs.FS) ([]Dashboard, error) {
 	names, err := fs.Glob(dir, "*.json")
 	if err != nil {
@@ -66,6 +79,9 @@ func Load(dir fs.FS) ([]Dashboard, error) {
 		var d Dashboard
 		if err := json.Unmarshal(b, &d); err != nil {
 			return nil, fmt.Errorf("%s: %w", path.Base(n), err)
+		}
+		if !d.queriesClickHouse() {
+			continue
 		}
 		out = append(out, d)
 	}

@@ -38,8 +38,9 @@ const module = "github.com/floorwatch/floorwatch"
 //   - only cmd/floorwatch wires stages together; test/e2e and bench drive
 //     the whole pipeline from outside and may use anything; nothing but
 //     tests and benchmarks imports internal/testenv or segmentio/kafka-go.
-//   - deployments/grafana (dashboard checks) and internal/archtest are
-//     standard library only.
+//   - deployments/grafana (dashboard checks), deployments and
+//     deployments/prometheus (deployment files and alert rules) and
+//     internal/archtest are standard library only.
 type rule struct {
 	pkg string // a package path relative to the module, or a prefix ending in "/..."
 	// allowed project packages (relative paths or prefixes ending in "/...")
@@ -95,6 +96,10 @@ var rules = []rule{
 	// Clients built once from the configuration, for cmd to hand out.
 	{pkg: "internal/connect", project: []string{"schemas", "config"}, thirdParty: true},
 	{pkg: "deployments/grafana"},
+	// The deployment files' checks (compose, Kubernetes, image) and the
+	// alert rules' metric scan: standard library only.
+	{pkg: "deployments"},
+	{pkg: "deployments/prometheus"},
 	{pkg: "simulate", project: []string{"schemas", "config"}, thirdParty: true,
 		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/", "github.com/schollz/"}},
 	{pkg: "simulate/...", project: []string{"schemas", "config", "simulate/..."}, thirdParty: true,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -34,6 +35,8 @@ type Runner struct {
 
 	prodMu  sync.Mutex
 	prodErr error // first produce failure of the open transaction
+
+	group atomic.Pointer[kgo.Client] // the group session's client while it runs (Ready)
 }
 
 // New checks opts and registers the metrics.
@@ -53,7 +56,7 @@ func New(opts Options) (*Runner, error) {
 // topics exist: connect.EnsureTopics), catches up on operator presence,
 // joins the group and processes until
 // ctx is canceled. On cancel it ends the open transaction with a commit
-// (work done is kept) and leaves.
+// (work done is kept) and leaves the group (closeSession).
 func (r *Runner) Run(ctx context.Context) error {
 	if err := r.prepare(ctx); err != nil {
 		return err
@@ -75,7 +78,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("stream: %w", err)
 	}
 	r.sess = sess
-	defer sess.close()
+	defer r.closeSession(ctx, sess)
 	for ctx.Err() == nil {
 		if err := r.cycle(ctx); err != nil {
 			return err
@@ -107,6 +110,7 @@ func (r *Runner) newDelivery() (delivery, error) {
 		if err != nil {
 			return nil, err
 		}
+		r.group.Store(cl)
 		return &atLeastOnce{cl: cl, state: r.opts.Topics.State, log: r.opts.Logger}, nil
 	}
 	opts = append(opts, kgo.TransactionalID(r.opts.transactionalID()), kgo.TransactionTimeout(r.opts.TransactionTimeout))
@@ -114,6 +118,7 @@ func (r *Runner) newDelivery() (delivery, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.group.Store(s.Client())
 	return transactional{s}, nil
 }
 

@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -91,6 +92,7 @@ func (s *Sink) writeAll(ctx context.Context, due []*batch) []*batch {
 				return
 			}
 			s.m.latency.WithLabelValues(b.topic).Observe(time.Since(start).Seconds())
+			s.m.written(bt.tables[TableWatermarks])
 			for t, rows := range bt.tables {
 				s.m.rows.WithLabelValues(t).Add(float64(len(rows)))
 			}
@@ -108,9 +110,22 @@ func (s *Sink) writeAll(ctx context.Context, due []*batch) []*batch {
 		wait := s.parts[b.topic][b.partition].failed(now)
 		s.m.retries.WithLabelValues(b.topic).Inc()
 		s.log.Warn("batch write failed, will retry", "topic", b.topic, "partition", b.partition,
-			"offset", b.start, "end", b.end, "retry_in", wait, "err", errs[i])
+			"offset", b.start, "end", b.end, "table", failedTable(errs[i]), "retry_in", wait, "err", errs[i])
 	}
 	return ok
+}
+
+// failedTable names the table an insert error is about ("" when none is).
+func failedTable(err error) string {
+	var be *blockError
+	if errors.As(err, &be) {
+		return be.table
+	}
+	var re *rowError
+	if errors.As(err, &re) {
+		return re.table
+	}
+	return ""
 }
 
 // commitDone commits end+1 for written batches. A failure is only logged:

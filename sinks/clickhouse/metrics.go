@@ -1,6 +1,10 @@
 package clickhouse
 
 import (
+	"strconv"
+	"sync"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/floorwatch/floorwatch/internal/telemetry"
@@ -15,6 +19,10 @@ type metrics struct {
 	retries     *prometheus.CounterVec   // topic
 	deadLetters *prometheus.CounterVec   // topic
 	lag         *prometheus.GaugeVec     // topic, partition
+	watermark   *prometheus.GaugeVec     // partition (of the events topic)
+
+	wmMu     sync.Mutex
+	complete map[int32]time.Time // the latest complete_until written, per events partition
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -38,6 +46,27 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "floorwatch_sink_lag_records", Help: "Records between the committed offset and the partition's end.",
 		}, []string{"topic", "partition"}),
+		watermark: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "floorwatch_sink_watermark_seconds",
+			Help: "complete_until of the latest watermark this sink wrote to ClickHouse, per events partition (Unix seconds): how complete the tables are.",
+		}, []string{"partition"}),
+		complete: map[int32]time.Time{},
 	}
-	return m, telemetry.Register(reg, "sink", m.rows, m.batches, m.latency, m.retries, m.deadLetters, m.lag)
+	return m, telemetry.Register(reg, "sink", m.rows, m.batches, m.latency, m.retries, m.deadLetters, m.lag, m.watermark)
+}
+
+// written records the watermarks of a batch now in ClickHouse; a
+// partition's gauge never moves back (a batch re-read after a rebalance
+// holds older ones). Safe for concurrent batches.
+func (m *metrics) written(rows []any) {
+	m.wmMu.Lock()
+	defer m.wmMu.Unlock()
+	for _, r := range rows {
+		w, ok := r.(*watermarksRow)
+		if !ok || !w.CompleteUntil.After(m.complete[w.Partition]) {
+			continue
+		}
+		m.complete[w.Partition] = w.CompleteUntil
+		m.watermark.WithLabelValues(strconv.Itoa(int(w.Partition))).Set(float64(w.CompleteUntil.UnixMilli()) / 1000)
+	}
 }
