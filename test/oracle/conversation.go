@@ -86,11 +86,3 @@ func conversationID(k schemas.ConversationKey, openedAt int64, hash uint64) stri
 	h.Write(b[:])
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
-
-// segmentInteractionType is the interaction type a conversation shows.
-func (c *Conversation) segmentInteractionType() string {
-	if c.InteractionType == "" {
-		return schemas.DefaultInteractionType
-	}
-	return c.InteractionType
-}
