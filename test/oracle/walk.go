@@ -178,6 +178,8 @@ func move(c *Conversation, it item) {
 // the closing operator, else the conversation's.
 func closeConversation(c *Conversation, tn *tenant, at int64, by string) error {
 	c.ClosedAt, c.ClosedBy = at, by
+	// A closed conversation has no customer waiting any more.
+	c.WaitOpen, c.WaitStart = false, 0
 	owner := by
 	if by == "" || by == SystemClose {
 		owner = c.Operator
