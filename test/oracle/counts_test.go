@@ -176,3 +176,32 @@ func TestEveryDimension(t *testing.T) {
 		t.Error("an unknown dimension is accepted")
 	}
 }
+
+// The stored reading's operator is the latest one too: without a platform
+// feed, a customer who writes at 10:00 waits in the default team's queue
+// with no operator until the inbox answers at 10:10. At 10:05 SPEC 3 has
+// no pending first response (no operator is assigned), the stored reading
+// has one (its latest operator is inbox).
+func TestStoredReadingReadsTheLatestOperator(t *testing.T) {
+	pol := policies{"acme": func() schemas.Policy {
+		p := schemas.DefaultPolicy("acme")
+		p.EchoesAsReplies, p.DefaultTeam = true, "frontdesk"
+		return p
+	}()}
+	s := newStory(t)
+	s.customer("A", "10:00").add(schemas.KindBusinessMessage, "A", "10:10", human())
+	o := New(s.events, pol)
+	q := Query{From: clock(t, "10:00"), To: clock(t, "10:05")}
+	spec, err := o.Report(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.StoredAt = clock(t, "11:00")
+	stored, err := o.Report(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := spec.Segments[0], stored.Segments[0]; a.PendingFirstResponse != 0 || a.Queued != 1 || b.PendingFirstResponse != 1 || b.Queued != 1 {
+		t.Errorf("SPEC %+v, stored %+v: want queued in both, pending its first response only in the stored reading", a, b)
+	}
+}
