@@ -100,8 +100,9 @@ func TestSimulatedTrafficReportEqualsReplayEqualsOracle(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
 	timing.mark("post")
 	checkAnswers(t, st)
-	t.Logf("posted %d requests (answers %v) carrying %d published events, simulated %s → %s, %.0f events per wall second",
-		st.Requests, st.ByStatus, published(st.Counters), day.Format(time.RFC3339), st.Simulated.Format(time.RFC3339), st.WallRate())
+	t.Logf("posted %d requests (answers %v) carrying %d published events of %d conversations, simulated %s → %s, %.0f events per wall second",
+		st.Requests, st.ByStatus, published(st.Counters), gen.Counters().Conversations, day.Format(time.RFC3339),
+		st.Simulated.Format(time.RFC3339), st.WallRate())
 
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
