@@ -35,6 +35,9 @@ const module = "github.com/floorwatch/floorwatch"
 //     sender (simulate/send) adds HTTP and nothing of Kafka or ClickHouse.
 //   - internal/connect builds the Kafka and ClickHouse clients' options
 //     from the configuration; cmd hands them to the stages.
+//   - test/oracle, the end-to-end tests' independent oracle, shares only
+//     the contract (schemas), the configuration and ingest's decoding with
+//     the pipeline: never the processors' cores nor replay, which it checks.
 //   - only cmd/floorwatch wires stages together; test/e2e and bench drive
 //     the whole pipeline from outside and may use anything; nothing but
 //     tests and benchmarks imports internal/testenv or segmentio/kafka-go.
@@ -87,6 +90,9 @@ var rules = []rule{
 	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/decode", "ingest/normalize", "processors/...", "replay/..."},
 		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 	{pkg: "cmd/...", project: anything, thirdParty: true},
+	// Before test/...: the oracle must compute apart from what it checks.
+	{pkg: "test/oracle", project: []string{"schemas", "config", "ingest/decode", "ingest/normalize"}, thirdParty: true,
+		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 	{pkg: "test/...", project: anything, thirdParty: true},
 	{pkg: "bench/...", project: anything, thirdParty: true},
 	{pkg: "internal/testenv", project: anything, thirdParty: true},
@@ -241,6 +247,11 @@ func TestRulesCatchAViolation(t *testing.T) {
 		{"api", module + "/config", true},
 		{"api/cases", module + "/ingest/publish", true},
 		{"api", module + "/api/cases", false},
+		{"test/oracle", module + "/processors/conversation", true},
+		{"test/oracle", module + "/processors/bizhours", true},
+		{"test/oracle", module + "/replay", true},
+		{"test/oracle", module + "/ingest/decode", false},
+		{"test/e2e", module + "/replay", false},
 	}
 	for _, c := range cases {
 		r, ok := ruleFor(c.pkg)
