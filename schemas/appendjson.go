@@ -120,6 +120,10 @@ func (s *StatusChange) AppendJSON(b []byte) []byte {
 	}
 	w.time("valid_from", s.ValidFrom)
 	w.time("valid_to", s.ValidTo)
+	if s.ByTimer {
+		w.key("by_timer")
+		w.b = append(w.b, "true"...)
+	}
 	return append(w.b, '}')
 }
 

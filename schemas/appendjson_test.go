@@ -49,7 +49,7 @@ func TestAppendJSONWritesWhatEncodingJSONWrites(t *testing.T) {
 				Ms: r.Int64(), BusinessMs: r.Int64N(5), TargetMs: r.Int64N(2) * 300000})
 		}
 		sc := StatusChange{V: 1, ConversationID: str(), Seq: r.Int32(), Version: r.Int64(), Deleted: r.IntN(2) == 0,
-			Segment: seg(), Status: str(), RecoverReason: str(), ValidFrom: tm(), ValidTo: tm()}
+			Segment: seg(), Status: str(), RecoverReason: str(), ValidFrom: tm(), ValidTo: tm(), ByTimer: r.IntN(2) == 0}
 		md := MetricDelta{V: 1, Minute: tm(), Segment: seg(), Opened: r.Int64N(5), Closed: -r.Int64N(5),
 			Transfers: r.Int64(), FirstResponseWithinTarget: 1, FirstResponse: dd(), Reply: dd(), Resolution: dd()}
 		ev := Event{V: r.IntN(3), Kind: Kind(str()), ID: str(), Tenant: str(), Channel: Channel(str()), AccountID: str(),

@@ -141,6 +141,11 @@ type StatusChange struct {
 	RecoverReason  string  `json:"recover_reason,omitempty"`
 	ValidFrom      Time    `json:"valid_from"`
 	ValidTo        Time    `json:"valid_to"`
+	// ByTimer says a timer started the interval (threshold, window
+	// expiry, business hours, presence, idle close), not an event: the
+	// status as of exactly ValidFrom is this one, since a report as of an
+	// instant leaves out events at it but counts timers due by then.
+	ByTimer bool `json:"by_timer,omitempty"`
 }
 
 // GaugeSnapshot is one processor partition's open conversations per

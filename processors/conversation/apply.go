@@ -48,7 +48,7 @@ func (f *folder) step(i int, rec record) {
 	f.apply(r, rec)
 	if !r.closed {
 		st, rs := f.statusAt(r, rec.at)
-		r.setStatus(st, rs, rec.at)
+		r.setStatus(st, rs, rec.at, false)
 	}
 }
 
@@ -168,7 +168,7 @@ func (f *folder) close(r *run, at int64, op uint32, idle bool) {
 		op = r.operator // the resolution belongs to the operator who owned it
 	}
 	f.addDuration(r, durResolution, r.openedAt, at, op)
-	r.setStatus(stClosed, rsNone, at)
+	r.setStatus(stClosed, rsNone, at, idle)
 }
 
 func (f *folder) addDuration(r *run, k uint8, from, to int64, op uint32) {

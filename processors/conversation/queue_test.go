@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/floorwatch/floorwatch/schemas"
@@ -35,5 +37,19 @@ func TestQueuedSinceIsWhenTheCaseEnteredItsCurrentQueue(t *testing.T) {
 				t.Errorf("queued_since %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// A status history says which intervals a timer started: a report as of
+// exactly their start counts them, and leaves out events at that instant.
+func TestIntervalsStartedByTimersAreMarked(t *testing.T) {
+	convs := derive(t, mustTenant(t, schemas.Policy{}), NewPresence(),
+		[]schemas.Event{customer("09:00"), routed("09:01", "sales"), assigned("09:02", "ana")}, "09:20")
+	var marks []string
+	for _, iv := range convs[0].History {
+		marks = append(marks, fmt.Sprintf("%s:%v", iv.Status, iv.ByTimer))
+	}
+	if got, want := strings.Join(marks, " "), "bot:false queued:false active:false to_recover:true"; got != want {
+		t.Errorf("history %s, want %s", got, want)
 	}
 }

@@ -63,9 +63,12 @@ const (
 
 var reasonNames = [...]string{"", "outside_business_hours", "operator_unavailable", "unanswered"}
 
-// interval is [from, to) of one status; to is 0 while it holds.
+// interval is [from, to) of one status; to is 0 while it holds. timer
+// says a timer started it (threshold, window, business hours, presence,
+// idle close), not an event: a report as of exactly from counts it.
 type interval struct {
 	status, reason uint8
+	timer          bool
 	from, to       int64
 }
 
@@ -76,7 +79,7 @@ func (r *run) waitFrom() int64 { return max(r.waitStart, r.routedAt) }
 // setStatus records the status holding from ms on, extending the history.
 // A status that starts when the previous one started replaces it, so the
 // history never holds an empty interval.
-func (r *run) setStatus(st, rs uint8, ms int64) {
+func (r *run) setStatus(st, rs uint8, ms int64, timer bool) {
 	r.status, r.reason = st, rs
 	n := len(r.history)
 	if n > 0 && r.history[n-1].status == st && r.history[n-1].reason == rs {
@@ -93,5 +96,5 @@ func (r *run) setStatus(st, rs uint8, ms int64) {
 	if n > 0 {
 		r.history[n-1].to = ms
 	}
-	r.history = append(r.history, interval{status: st, reason: rs, from: ms})
+	r.history = append(r.history, interval{status: st, reason: rs, timer: timer, from: ms})
 }

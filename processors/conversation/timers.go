@@ -113,7 +113,7 @@ func (f *folder) advance(r *run, ms int64) {
 			return
 		}
 		st, rs := f.statusAt(r, e)
-		r.setStatus(st, rs, e)
+		r.setStatus(st, rs, e, true)
 		cur = e
 	}
 }

@@ -51,6 +51,8 @@ type Interval struct {
 	Reason string       `json:"reason,omitempty"`
 	From   schemas.Time `json:"from"`
 	To     schemas.Time `json:"to"`
+	// ByTimer: a timer started it, not an event (see schemas.StatusChange).
+	ByTimer bool `json:"by_timer,omitempty"`
 }
 
 // StatusAt returns the status and reason at t from the history, or ""
@@ -119,7 +121,7 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 	}
 	for _, iv := range r.history {
 		c.History = append(c.History, Interval{Status: statusNames[iv.status],
-			Reason: reasonNames[iv.reason], From: ts(iv.from), To: ts(iv.to)})
+			Reason: reasonNames[iv.reason], From: ts(iv.from), To: ts(iv.to), ByTimer: iv.timer})
 	}
 	return c
 }

@@ -105,6 +105,9 @@ func fingerprint(c *conversation.Conversation) uint64 {
 	for _, iv := range c.History {
 		f.str(iv.Status, iv.Reason)
 		f.time(iv.From, iv.To)
+		if iv.ByTimer {
+			f.int(1)
+		}
 	}
 	return f.h.Sum64()
 }

@@ -80,7 +80,7 @@ func historyChanges(a, b *conversation.Conversation, prev *EmittedConv, version 
 			continue
 		}
 		out = append(out, schemas.StatusChange{V: 1, ConversationID: a.ID, Seq: int32(i), Version: version,
-			Segment: seg, Status: iv.Status, RecoverReason: iv.Reason, ValidFrom: iv.From, ValidTo: iv.To})
+			Segment: seg, Status: iv.Status, RecoverReason: iv.Reason, ValidFrom: iv.From, ValidTo: iv.To, ByTimer: iv.ByTimer})
 	}
 	var written int32
 	if prev != nil {

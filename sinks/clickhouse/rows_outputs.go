@@ -105,7 +105,8 @@ func statusRows(s *schemas.StatusChange) ([]Row, error) {
 	return []Row{{TableStatusHistory, &statusHistoryRow{ConversationID: s.ConversationID, Seq: s.Seq,
 		Version: c.version(s.Version), Deleted: flag(s.Deleted), Tenant: g.Tenant, Channel: string(g.Channel),
 		InteractionType: g.InteractionType, Team: g.Team, Operator: g.Operator, Status: c.nonEmpty("status", s.Status),
-		RecoverReason: s.RecoverReason, ValidFrom: c.at("valid_from", s.ValidFrom), ValidTo: c.opt("valid_to", s.ValidTo)}}}, c.err
+		RecoverReason: s.RecoverReason, ValidFrom: c.at("valid_from", s.ValidFrom), ValidTo: c.opt("valid_to", s.ValidTo),
+		ByTimer: s.ByTimer}}}, c.err
 }
 
 // gaugeRows maps one partition's snapshot to a row per segment, all with

@@ -130,6 +130,7 @@ type statusHistoryRow struct {
 	RecoverReason   string     `ch:"recover_reason"`
 	ValidFrom       time.Time  `ch:"valid_from"`
 	ValidTo         *time.Time `ch:"valid_to"`
+	ByTimer         bool       `ch:"by_timer"`
 }
 
 type gaugesRow struct {
