@@ -93,7 +93,9 @@ func (r *Result) Line() string {
 		r.BrokerRestarts, int(r.ClickHouseDown.Round(time.Second)/time.Second))
 }
 
-func (r *Result) fail(format string, a ...any) { r.Failures = append(r.Failures, fmt.Sprintf(format, a...)) }
+func (r *Result) fail(format string, a ...any) {
+	r.Failures = append(r.Failures, fmt.Sprintf(format, a...))
+}
 
 // run is one Run's state.
 type run struct {
