@@ -93,12 +93,15 @@ func (r *Result) Line() string {
 		r.BrokerRestarts, int(r.ClickHouseDown.Round(time.Second)/time.Second))
 }
 
+// fail records a broken guarantee; run.failf is the one to call from
+// the fault goroutines.
 func (r *Result) fail(format string, a ...any) {
 	r.Failures = append(r.Failures, fmt.Sprintf(format, a...))
 }
 
 // run is one Run's state.
 type run struct {
+	mu      sync.Mutex // res, while the faults run
 	o       Options
 	res     *Result
 	began   time.Time
@@ -108,6 +111,12 @@ type run struct {
 	tool    Tool
 	fleet   *Fleet
 	ingests []string
+}
+
+func (r *run) failf(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.fail(format, a...)
 }
 
 func (r *run) logf(format string, a ...any) {
@@ -259,31 +268,36 @@ func (r *run) fault(ctx context.Context, f Fault) {
 	case KillBroker:
 		node := "kafka:" + strconv.Itoa(f.Node)
 		if _, err := r.svc.Run(ctx, "kill", node); err != nil {
-			r.res.fail("kill %s: %v", node, err)
+			r.failf("kill %s: %v", node, err)
 			return
 		}
 		r.logf("SIGKILL Kafka node %d for %s", f.Node, f.For)
 		sleepUntil(ctx, time.Now().Add(f.For))
 		if _, err := r.svc.Run(ctx, "up", "kafka"); err != nil {
-			r.res.fail("restart %s: %v", node, err)
+			r.failf("restart %s: %v", node, err)
 			return
 		}
+		r.mu.Lock()
 		r.res.BrokerRestarts++
+		r.mu.Unlock()
 		r.logf("Kafka node %d back", f.Node)
 	case KillClickHouse:
 		down := time.Now()
 		if _, err := r.svc.Run(ctx, "kill", "clickhouse"); err != nil {
-			r.res.fail("kill clickhouse: %v", err)
+			r.failf("kill clickhouse: %v", err)
 			return
 		}
 		r.logf("SIGKILL ClickHouse for %s", f.For)
 		sleepUntil(ctx, down.Add(f.For))
 		if _, err := r.svc.Run(ctx, "up", "clickhouse"); err != nil {
-			r.res.fail("restart clickhouse: %v", err)
+			r.failf("restart clickhouse: %v", err)
 			return
 		}
-		r.res.ClickHouseDown = time.Since(down)
-		r.logf("ClickHouse back after %s", r.res.ClickHouseDown.Round(100*time.Millisecond))
+		took := time.Since(down)
+		r.mu.Lock()
+		r.res.ClickHouseDown += took
+		r.mu.Unlock()
+		r.logf("ClickHouse back after %s", took.Round(100*time.Millisecond))
 	}
 }
 
