@@ -34,6 +34,7 @@ func (c *Config) validateTenants(ps *problems) {
 		c.checkAccounts(ps, tk, t, owner)
 		checkAPIKeys(ps, tk, t, keys)
 	}
+	c.checkReaders(ps)
 }
 
 func (c *Config) checkAccounts(ps *problems, tk string, t *Tenant, owner map[schemas.Channel]map[string]string) {
