@@ -22,8 +22,12 @@ FUZZ_TARGETS ?= \
 	ingest/normalize:FuzzWebhookInstagram \
 	ingest/normalize:FuzzWebhookX \
 	ingest/normalize:FuzzPlatformEvents \
-	ingest:FuzzDecode \
+	ingest/normalize:FuzzVerifySignatures \
+	ingest/decode:FuzzDecode \
 	schemas:FuzzUnmarshalEvent \
+	schemas:FuzzUnmarshalDeadLetter \
+	schemas:FuzzParseConversationKey \
+	schemas:FuzzParseTime \
 	config:FuzzLoad \
 	config:FuzzParseInterval \
 	replay:FuzzParseRequest \
@@ -32,7 +36,10 @@ FUZZ_TARGETS ?= \
 	processors/stream:FuzzDecodeEntry \
 	processors/stream:FuzzDecodeMeta \
 	processors/windows:FuzzParseConvID \
-	sinks/clickhouse:FuzzRowsNeverPanics
+	sinks/clickhouse:FuzzRowsNeverPanics \
+	sinks/clickhouse:FuzzParsePlan \
+	processors/indicators:FuzzParseDims \
+	internal/ratelimit:FuzzClientKey
 FUZZTIME ?= 10m
 # `make bench` pattern and flags.
 BENCH ?= .
