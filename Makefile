@@ -22,9 +22,13 @@ FUZZ_TARGETS ?= \
 	ingest/normalize:FuzzWebhookInstagram \
 	ingest/normalize:FuzzWebhookX \
 	ingest/normalize:FuzzPlatformEvents \
-	ingest:FuzzDecode \
+	ingest/normalize:FuzzVerifySignatures \
+	ingest/decode:FuzzDecode \
 	schemas:FuzzUnmarshalEvent \
 	schemas:FuzzEventDecoderAgreesWithEncodingJSON \
+	schemas:FuzzUnmarshalDeadLetter \
+	schemas:FuzzParseConversationKey \
+	schemas:FuzzParseTime \
 	config:FuzzLoad \
 	config:FuzzParseInterval \
 	replay:FuzzParseRequest \
@@ -35,7 +39,10 @@ FUZZ_TARGETS ?= \
 	processors/windows:FuzzParseConvID \
 	sinks/clickhouse:FuzzRowsNeverPanics \
 	api:FuzzActionBody \
-	api/cases:FuzzDecodeCursor
+	api/cases:FuzzDecodeCursor \
+	sinks/clickhouse:FuzzParsePlan \
+	processors/indicators:FuzzParseDims \
+	internal/ratelimit:FuzzClientKey
 FUZZTIME ?= 10m
 # `make bench` pattern and flags.
 BENCH ?= .
@@ -43,7 +50,7 @@ BENCHFLAGS ?= -benchmem
 
 export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS
 
-.PHONY: up down demo-traffic test bench fuzz services-up services-down services-status services-reset
+.PHONY: up down demo-traffic test bench fuzz chaos services-up services-down services-status services-reset
 
 # `make up`: install (when missing) and start Kafka and ClickHouse, build
 # floorwatch, run the whole pipeline in the foreground with config.yaml and
@@ -69,6 +76,14 @@ bench:
 
 fuzz:
 	scripts/test fuzz
+
+# The long fault suite (scripts/chaos; `make test` runs its --short form):
+# ≥ 50 SIGKILLs of instances, a Kafka node and ClickHouse down, then the
+# proof that nothing acknowledged was lost or counted twice. CHAOS_FLAGS
+# adds flags, e.g. CHAOS_FLAGS="--seed 7 --keep".
+CHAOS_FLAGS ?=
+chaos:
+	scripts/chaos $(CHAOS_FLAGS)
 
 services-up:
 	$(SERVICES) up

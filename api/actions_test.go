@@ -251,7 +251,7 @@ func TestMetricsRegisterOnceWithoutPanicking(t *testing.T) {
 	if _, err := NewMetrics(reg); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewMetrics(reg); err == nil || !strings.Contains(err.Error(), "register api metrics") {
+	if _, err := NewMetrics(reg); err == nil || !strings.Contains(err.Error(), "api: register metrics") {
 		t.Errorf("registering twice: %v, want an error", err)
 	}
 	var e *Error

@@ -40,6 +40,7 @@ func (c *Config) validateTenants(ps *problems) {
 		checkAPIKeys(ps, tk, t, keys)
 		checkSupervisors(ps, join(tk, "supervisors"), t.ID, t.Supervisors, tokens)
 	}
+	c.checkReaders(ps)
 }
 
 func (c *Config) checkAccounts(ps *problems, tk string, t *Tenant, owner map[schemas.Channel]map[string]string) {

@@ -26,6 +26,13 @@ type Ingest struct {
 	// (400), a webhook event is kept at its arrival time and marked
 	// clamped, and no processor clock moves beyond the wall clock plus it.
 	MaxFutureSkew time.Duration `yaml:"max_future_skew"`
+	// AuthFailuresPerMinute is how many failed authentications (a wrong
+	// API key, signature or verify token: 401 or 403) one client address
+	// may make per minute, sustained; past AuthFailuresBurst in a row it
+	// gets 429 with Retry-After, whatever it sends, until a failure is
+	// forgiven. An IPv6 client is its /64.
+	AuthFailuresPerMinute int `yaml:"auth_failures_per_minute"`
+	AuthFailuresBurst     int `yaml:"auth_failures_burst"`
 }
 
 func (c *Ingest) setDefaults() {
@@ -35,6 +42,8 @@ func (c *Ingest) setDefaults() {
 	c.MaxBatchEvents = 1000
 	c.PublishTimeout = 5 * time.Second
 	c.MaxFutureSkew = schemas.DefaultMaxFutureSkew
+	c.AuthFailuresPerMinute = 30
+	c.AuthFailuresBurst = 10
 }
 
 func (c *Ingest) validate(ps *problems, key string) {
@@ -44,4 +53,6 @@ func (c *Ingest) validate(ps *problems, key string) {
 	checkPositive(ps, join(key, "max_batch_events"), int64(c.MaxBatchEvents))
 	checkDuration(ps, join(key, "publish_timeout"), c.PublishTimeout)
 	checkDuration(ps, join(key, "max_future_skew"), c.MaxFutureSkew)
+	checkPositive(ps, join(key, "auth_failures_per_minute"), int64(c.AuthFailuresPerMinute))
+	checkPositive(ps, join(key, "auth_failures_burst"), int64(c.AuthFailuresBurst))
 }

@@ -34,6 +34,9 @@ type Tenant struct {
 	EchoesAsReplies bool `yaml:"echoes_as_replies"`
 	// DefaultTeam receives routed conversations when EchoesAsReplies is on.
 	DefaultTeam string `yaml:"default_team"`
+	// ClickHouseReader, when set, is the tenant's own ClickHouse user,
+	// which reads only the tenant's rows.
+	ClickHouseReader *ClickHouseReader `yaml:"clickhouse_reader"`
 }
 
 // Accounts lists a tenant's account ids per channel.
@@ -118,6 +121,7 @@ func (t *Tenant) validate(ps *problems, key string) {
 		}
 	}
 	t.validateDefaultTeam(ps, key)
+	t.ClickHouseReader.validate(ps, join(key, "clickhouse_reader"))
 }
 
 func (t *Tenant) validateDefaultTeam(ps *problems, key string) {

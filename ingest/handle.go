@@ -11,12 +11,17 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest/decode"
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
 )
 
 // ingest handles every Decoder route: admit, read the raw body, decode,
 // publish, and answer only after Kafka acknowledged.
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 	route := decode.Route(r.URL.Path)
+	client := ratelimit.ClientKey(r.RemoteAddr)
+	if !s.allowClient(w, route, client) {
+		return
+	}
 	if !s.admit(r.Context()) {
 		w.Header().Set("Retry-After", "1")
 		o := decode.ErrorOutcome(http.StatusServiceUnavailable, "saturated", "too many requests in flight; retry")
@@ -37,10 +42,30 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := s.opts.Decoder.Decode(r.Method, r.URL.Path, r.URL.Query(), r.Header, body, receivedAt)
+	if (o.Status == http.StatusUnauthorized || o.Status == http.StatusForbidden) && s.opts.AuthLimiter != nil {
+		s.opts.AuthLimiter.Failed(client)
+	}
 	if len(o.Events) > 0 || o.DeadLetter != nil {
 		s.publish(r.Context(), &o)
 	}
 	s.answer(w, &o)
+}
+
+// allowClient answers 429 with Retry-After, and reports false, when
+// client failed to authenticate too often (ServerOptions.AuthLimiter).
+func (s *Server) allowClient(w http.ResponseWriter, route, client string) bool {
+	if s.opts.AuthLimiter == nil {
+		return true
+	}
+	ok, wait := s.opts.AuthLimiter.Allow(client)
+	if ok {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+	o := decode.ErrorOutcome(http.StatusTooManyRequests, "auth_throttled", "too many failed authentications from this address; retry later")
+	o.Route = route
+	s.answer(w, &o)
+	return false
 }
 
 // admit takes an in-flight slot, waiting at most AdmitWait.

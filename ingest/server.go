@@ -12,6 +12,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -44,6 +45,14 @@ type ServerOptions struct {
 	DrainTimeout time.Duration
 	// Now is the clock that stamps ReceivedAt (nil: time.Now).
 	Now func() time.Time
+	// AuthLimiter, when set, throttles client addresses that fail to
+	// authenticate (401, 403): past its burst they get 429 with
+	// Retry-After before anything of their request is looked at.
+	AuthLimiter *ratelimit.Limiter
+	// ReadHeaderTimeout and ReadTimeout bound how long a client may take
+	// to send its headers and its whole request (0: 10s and 30s), so slow
+	// clients cannot hold connections and in-flight slots for long.
+	ReadHeaderTimeout, ReadTimeout time.Duration
 }
 
 // Server is the ingest HTTP server. Build it with NewServer, then call Run
@@ -66,6 +75,8 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	setDefault(&opts.AdmitWait, 100*time.Millisecond)
 	setDefault(&opts.PublishTimeout, 5*time.Second)
 	setDefault(&opts.DrainTimeout, 30*time.Second)
+	setDefault(&opts.ReadHeaderTimeout, 10*time.Second)
+	setDefault(&opts.ReadTimeout, 30*time.Second)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -101,9 +112,9 @@ func (s *Server) Run(ctx context.Context) error {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30*time.Second + s.opts.PublishTimeout,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.ReadTimeout + s.opts.PublishTimeout,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
 	}

@@ -11,18 +11,23 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// configCommand is `floorwatch config validate|show [--config F]`.
+// configCommand is `floorwatch config validate|show [--config F]` and
+// `floorwatch config grafana --out DIR [--config F]`.
 func configCommand() command {
-	return command{name: "config", summary: "validate or show the effective configuration", run: runConfig}
+	return command{name: "config", summary: "validate or show the effective configuration, or write the tenants' Grafana provisioning", run: runConfig}
 }
 
 func runConfig(_ context.Context, env *cmdEnv, args []string) error {
-	if len(args) == 0 || (args[0] != "validate" && args[0] != "show") {
-		return usageError("usage: floorwatch config validate|show [--config FILE]")
+	if len(args) == 0 || (args[0] != "validate" && args[0] != "show" && args[0] != "grafana") {
+		return usageError("usage: floorwatch config validate|show [--config FILE], or floorwatch config grafana --out DIR [--config FILE]")
 	}
 	fs := flag.NewFlagSet("config "+args[0], flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	path := fs.String("config", configPathDefault(env), "configuration file (env FLOORWATCH_CONFIG)")
+	out := new(string)
+	if args[0] == "grafana" {
+		out = fs.String("out", "", "Grafana provisioning directory: writes datasources/ and dashboards/floorwatch-tenants.yaml there")
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return flagError(err)
 	}
@@ -32,6 +37,9 @@ func runConfig(_ context.Context, env *cmdEnv, args []string) error {
 	cfg, err := config.Load(*path, env.getenv)
 	if err != nil {
 		return reportProblems(env.stderr, err)
+	}
+	if args[0] == "grafana" {
+		return writeGrafanaTenants(cfg, *out, env.stdout)
 	}
 	if args[0] == "show" {
 		out, err := cfg.YAML()

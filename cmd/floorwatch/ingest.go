@@ -9,6 +9,7 @@ import (
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/decode"
 	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -39,7 +40,7 @@ func ingestRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log 
 		return fmt.Errorf("ingest: %w", err)
 	}
 	prod, err := publish.New(publish.Options{Kafka: p.kafka, ClientID: cfg.Kafka.ClientID,
-		DeliveryTimeout: 2 * cfg.Ingest.PublishTimeout})
+		DeliveryTimeout: 2 * cfg.Ingest.PublishTimeout, RequestTimeout: cfg.Ingest.PublishTimeout})
 	if err != nil {
 		return err
 	}
@@ -54,12 +55,18 @@ func ingestRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log 
 	if err != nil {
 		return err
 	}
+	limiter, err := ratelimit.New(ratelimit.Options{PerMinute: float64(cfg.Ingest.AuthFailuresPerMinute),
+		Burst: cfg.Ingest.AuthFailuresBurst}, reg, "ingest")
+	if err != nil {
+		return err
+	}
 	srv, err := ingest.NewServer(ingest.ServerOptions{
 		Listen: cfg.Ingest.Listen,
 		Decoder: decode.NewDecoder(cfg.Directory(), decode.Options{MaxBodyBytes: cfg.Ingest.MaxBodyBytes,
 			MaxBatchEvents: cfg.Ingest.MaxBatchEvents, MaxFutureSkew: cfg.Ingest.MaxFutureSkew, Verify: true}),
 		Publisher: prod, Topics: p.topics, Metrics: metrics, Logger: log,
 		MaxInFlight: cfg.Ingest.MaxInFlight, PublishTimeout: cfg.Ingest.PublishTimeout,
+		AuthLimiter: limiter,
 	})
 	if err != nil {
 		return err

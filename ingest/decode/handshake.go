@@ -41,6 +41,10 @@ func (d *Decoder) xCRC(query url.Values) Outcome {
 	if token == "" {
 		return ErrorOutcome(http.StatusBadRequest, "no_crc_token", "crc_token is required")
 	}
+	if !normalize.ValidCRCToken(token) {
+		// Answering would sign an attacker's chosen bytes (a forged body).
+		return ErrorOutcome(http.StatusBadRequest, "bad_crc_token", "crc_token must be 1 to 256 letters, digits and - _ = + / .")
+	}
 	secrets := d.dir.WebhookSecrets(schemas.X)
 	if len(secrets) == 0 {
 		return ErrorOutcome(http.StatusForbidden, "no_secret", "no X consumer secret is configured")

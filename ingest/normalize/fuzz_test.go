@@ -2,8 +2,10 @@ package normalize
 
 import (
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/floorwatch/floorwatch/schemas"
@@ -77,4 +79,34 @@ func seedFixtures(f *testing.F, dir string) {
 		}
 		f.Add(b)
 	}
+}
+
+// FuzzVerifySignatures: whatever header arrives with whatever body, the
+// checks never panic and accept only the true signature; the handshakes
+// never answer an unsafe challenge or CRC token.
+func FuzzVerifySignatures(f *testing.F) {
+	secret := []byte("fuzz-secret")
+	body := []byte(`{"object":"page"}`)
+	f.Add(body, SignMeta(secret, body), SignX(secret, body), "1158201444", "9b4507b3-9040-4669")
+	f.Add(body, "sha256=", "sha256=====", "<script>", `{"a":1}`)
+	f.Add([]byte{}, "sha256="+strings.Repeat("0", 64), "sha256="+strings.Repeat("A", 43)+"=", "", "")
+	f.Fuzz(func(t *testing.T, body []byte, metaHeader, xHeader, challenge, crc string) {
+		if VerifyMeta(secret, body, metaHeader) != (metaHeader == SignMeta(secret, body) ||
+			strings.EqualFold(metaHeader, SignMeta(secret, body)) && strings.HasPrefix(metaHeader, "sha256=")) {
+			t.Fatalf("VerifyMeta(%q) disagrees with the true signature %s", metaHeader, SignMeta(secret, body))
+		}
+		if VerifyX(secret, body, xHeader) != (xHeader == SignX(secret, body)) {
+			t.Fatalf("VerifyX(%q) disagrees with the true signature %s", xHeader, SignX(secret, body))
+		}
+		if VerifyMeta(nil, body, metaHeader) || VerifyX(nil, body, xHeader) {
+			t.Fatal("an empty secret verified")
+		}
+		q := url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {"token"}, "hub.challenge": {challenge}}
+		if got, ok := MetaChallenge(q, [][]byte{[]byte("token")}); ok && (got != challenge || strings.ContainsAny(got, "<>\"'&{ ")) {
+			t.Fatalf("challenge %q answered as %q", challenge, got)
+		}
+		if ValidCRCToken(crc) && (strings.ContainsAny(crc, "{}\"<>' \n") || len(crc) > 256) {
+			t.Fatalf("crc_token %q accepted", crc)
+		}
+	})
 }

@@ -43,6 +43,7 @@ func TestPlatformEventsNamesTheFirstInvalidField(t *testing.T) {
 		{"an unknown type", `{"events":[{"id":"e","type":"conversation.opened"}]}`, "events[0].type"},
 		{"no occurred_at", `{"events":[{"id":"e","type":"conversation.closed"}]}`, "events[0].occurred_at"},
 		{"a Unix occurred_at", `{"events":[{"id":"e","type":"conversation.closed","occurred_at":"1795165205"}]}`, "events[0].occurred_at"},
+		{"an occurred_at before 2001", `{"events":[{"id":"e","type":"conversation.closed","occurred_at":"1970-01-01T00:00:00Z"}]}`, "events[0].occurred_at"},
 		{"no conversation", `{"events":[{"id":"e","type":"conversation.closed","occurred_at":"2026-11-20T09:00:00Z"}]}`, "events[0].conversation"},
 		{"a conversation that is a string", `{"events":[{"id":"e","type":"conversation.closed","occurred_at":"2026-11-20T09:00:00Z","conversation":"x"}]}`, "events[0].conversation"},
 		{"an unknown channel", batchOf(strings.Replace(ok, `"whatsapp"`, `"sms"`, 1)), "events[0].conversation.channel"},

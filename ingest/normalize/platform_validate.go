@@ -36,8 +36,15 @@ func (p *platformEvent) validate(path string) error {
 	if p.OccurredAt == "" {
 		return fail("occurred_at", "required")
 	}
-	if _, err := schemas.ParseTime(p.OccurredAt); err != nil {
+	at, err := schemas.ParseTime(p.OccurredAt)
+	if err != nil {
 		return fail("occurred_at", "not an RFC 3339 time")
+	}
+	// The same plausibility as webhook times (jsonvalue.go): an event
+	// from before 2001-09-09 is a platform bug, and one before 1900 could
+	// not even be stored (ClickHouse DateTime64).
+	if at.Unix() < minSeconds {
+		return fail("occurred_at", "before 2001-09-09T01:46:40Z: not a plausible event time")
 	}
 	if kind != schemas.KindOperatorStatus {
 		if err := p.validateConversation(fail); err != nil {

@@ -66,6 +66,26 @@ func XCRCResponse(secret []byte, crcToken string) []byte {
 	return b
 }
 
+// ValidCRCToken reports whether s may be answered as an X crc_token: 1
+// to 256 bytes of letters, digits and - _ = + / . (X sends a random
+// token). The CRC answer is the HMAC of the token under the consumer
+// secret, the very signature of a POST whose body is that token: without
+// this check the CRC route would sign any body an attacker chose, and
+// every webhook body is JSON, which needs characters refused here.
+func ValidCRCToken(s string) bool {
+	if s == "" || len(s) > maxChallenge {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' ||
+			r == '-' || r == '_' || r == '=' || r == '+' || r == '/' || r == '.'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // maxChallenge bounds the hub.challenge echoed back; Meta sends a short
 // int-like string.
 const maxChallenge = 256

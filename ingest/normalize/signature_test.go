@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -102,5 +103,29 @@ func TestMetaChallengeAnswersOnlyASubscribeWithAKnownToken(t *testing.T) {
 				t.Errorf("MetaChallenge = %q, %v; want %q, %v", got, ok, c.want, c.ok)
 			}
 		})
+	}
+}
+
+// The CRC answer is an HMAC under the consumer secret, as a POST's
+// signature is: a token that could be a webhook body must never be
+// answered, or the CRC route would sign forged bodies.
+func TestOnlyTokensThatCannotBeBodiesAreValidCRCTokens(t *testing.T) {
+	for _, c := range []struct {
+		token string
+		ok    bool
+	}{
+		{"9b4507b3-9040-4669-9ca3-6b94edb50553", true},
+		{"dGhpcy1pcy1hLXRva2Vu+/=.", true},
+		{strings.Repeat("a", 256), true},
+		{"", false},
+		{strings.Repeat("a", 257), false},
+		{`{"for_user_id":"1"}`, false},
+		{"a b", false},
+		{"café", false},
+		{"<x>", false},
+	} {
+		if got := ValidCRCToken(c.token); got != c.ok {
+			t.Errorf("ValidCRCToken(%.40q) = %v, want %v", c.token, got, c.ok)
+		}
 	}
 }

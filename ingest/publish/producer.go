@@ -30,6 +30,14 @@ type Options struct {
 	// buffer (unsent) before it fails; 0 means 30s. Publish returns at its
 	// context's deadline whatever the records do.
 	DeliveryTimeout time.Duration
+	// RequestTimeout bounds one produce request: the broker must answer
+	// within it (acks from every in-sync replica included), and the client
+	// abandons a connection that stays silent for another RequestTimeout,
+	// so a hung broker stops blocking its partitions within
+	// 2×RequestTimeout of hanging, not the client's default 20s. Ingest
+	// sets its publish timeout: past it the request got its 503 anyway.
+	// 0 keeps the client's defaults (10s, plus 10s).
+	RequestTimeout time.Duration
 	// Extra are further client options (tests, tuning); applied last.
 	Extra []kgo.Opt
 }
@@ -73,6 +81,10 @@ func New(o Options) (*Producer, error) {
 	}
 	if o.Linger > 0 {
 		opts = append(opts, kgo.ProducerLinger(o.Linger))
+	}
+	if o.RequestTimeout > 0 {
+		opts = append(opts, kgo.ProduceRequestTimeout(max(o.RequestTimeout, time.Second)),
+			kgo.RequestTimeoutOverhead(max(o.RequestTimeout, time.Second)))
 	}
 	cl, err := kgo.NewClient(append(opts, o.Extra...)...)
 	if err != nil {

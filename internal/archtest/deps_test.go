@@ -41,6 +41,8 @@ const module = "github.com/floorwatch/floorwatch"
 //   - only cmd/floorwatch wires stages together; test/e2e and bench drive
 //     the whole pipeline from outside and may use anything; nothing but
 //     tests and benchmarks imports internal/testenv or segmentio/kafka-go.
+//   - internal/ratelimit throttles failed authentications at the HTTP
+//     edges; it knows only internal/telemetry.
 //   - deployments/grafana (dashboard checks), deployments and
 //     deployments/prometheus (deployment files and alert rules) and
 //     internal/archtest are standard library only.
@@ -79,7 +81,7 @@ var rules = []rule{
 	// The decoder is what replay runs of ingest: no Kafka, no ClickHouse.
 	{pkg: "ingest/decode", project: []string{"schemas", "config", "ingest/normalize"}, thirdParty: true,
 		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/", "github.com/prometheus/"}},
-	{pkg: "ingest/...", project: []string{"schemas", "config", "internal/telemetry", "ingest/..."}, thirdParty: true,
+	{pkg: "ingest/...", project: []string{"schemas", "config", "internal/telemetry", "internal/ratelimit", "ingest/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},
 	{pkg: "processors/...", project: []string{"schemas", "config", "internal/telemetry", "processors/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},
@@ -99,6 +101,9 @@ var rules = []rule{
 	{pkg: "internal/archtest"},
 	// The one way stages register their metrics.
 	{pkg: "internal/telemetry", thirdParty: true},
+	// Throttling of failed authentications, for the HTTP edges (ingest,
+	// the supervisor API): a Prometheus counter, nothing else.
+	{pkg: "internal/ratelimit", project: []string{"internal/telemetry"}, thirdParty: true},
 	// Clients built once from the configuration, for cmd to hand out.
 	{pkg: "internal/connect", project: []string{"schemas", "config"}, thirdParty: true},
 	{pkg: "deployments/grafana"},

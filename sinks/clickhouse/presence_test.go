@@ -99,7 +99,9 @@ func TestGaugesLatestCountsEachPartitionsLatestRoundOnly(t *testing.T) {
 	cfg := testDatabase(t)
 	ctx := context.Background()
 	conn := testenv.ClickHouseConn(t, cfg.Database)
-	seg := func(team string) schemas.Segment { return schemas.Segment{Tenant: "acme", Channel: schemas.WhatsApp, Team: team} }
+	seg := func(team string) schemas.Segment {
+		return schemas.Segment{Tenant: "acme", Channel: schemas.WhatsApp, Team: team}
+	}
 	snap := func(partition int32, round int64, counts ...schemas.GaugeCount) schemas.GaugeSnapshot {
 		return schemas.GaugeSnapshot{V: schemas.GaugeVersion, Partition: partition, Round: round, At: schemas.At(day),
 			Segments: append([]schemas.GaugeCount{}, counts...)}
