@@ -1,9 +1,9 @@
 package normalize
 
 import (
-	json "github.com/goccy/go-json"
 	"errors"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"

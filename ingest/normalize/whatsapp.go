@@ -1,8 +1,8 @@
 package normalize
 
 import (
-	json "github.com/goccy/go-json"
 	"fmt"
+	json "github.com/goccy/go-json"
 
 	"github.com/floorwatch/floorwatch/schemas"
 )

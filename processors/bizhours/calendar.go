@@ -105,4 +105,3 @@ func (c *Calendar) day(y int, m time.Month, d, n int) []span {
 	}
 	return out
 }
-

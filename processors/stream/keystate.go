@@ -22,9 +22,9 @@ type entry struct {
 	timer   int64 // next timer, unix ms; 0 = none
 	// open is the gauge slot the key's open conversation counts in, at
 	// index status; nil when nothing is open.
-	open   *gaugeSlot
-	size   int32 // bytes of its last changelog value
-	slot   int32 // index in the timer heap plus one; 0 = not scheduled
+	open    *gaugeSlot
+	size    int32 // bytes of its last changelog value
+	slot    int32 // index in the timer heap plus one; 0 = not scheduled
 	status  int8
 	dirty   bool // in the partition's changelog writes of the open transaction
 	pending bool // touched by an event of the open transaction, settled at its end
