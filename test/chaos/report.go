@@ -1,14 +1,18 @@
 package chaos
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 
+	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/floorwatch/floorwatch/test/oracle"
 )
 
 // Tool runs floorwatch commands of the run: its binary, configuration
@@ -92,4 +96,36 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return out.String()
+}
+
+// OracleExpected is the Expected of the independent oracle (test/oracle):
+// the acknowledged requests decoded as ingest decodes them, then one plain
+// pass per conversation, written apart from the processors.
+type OracleExpected struct{ Config *config.Config }
+
+// Name implements Expected.
+func (OracleExpected) Name() string { return "the oracle" }
+
+// Report implements Expected.
+func (e OracleExpected) Report(_ context.Context, requestsFile string, q Query) (schemas.Report, error) {
+	f, err := os.Open(requestsFile)
+	if err != nil {
+		return schemas.Report{}, err
+	}
+	defer f.Close()
+	var reqs []schemas.Request
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	for sc.Scan() {
+		var r schemas.Request
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return schemas.Report{}, fmt.Errorf("requests file: %w", err)
+		}
+		reqs = append(reqs, r)
+	}
+	if err := sc.Err(); err != nil {
+		return schemas.Report{}, err
+	}
+	d := oracle.Decode(e.Config, reqs)
+	return oracle.New(d.Events, e.Config.Directory()).Report(oracle.Query{From: q.From, To: q.To, By: q.By})
 }

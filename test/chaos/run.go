@@ -125,7 +125,7 @@ func (r *run) setup(ctx context.Context) error {
 	r.cfg = cfg
 	r.tool = Tool{Bin: r.o.Bin, Config: r.o.Config, Env: r.env}
 	if r.o.Expected == nil {
-		r.o.Expected = ReplayExpected{Tool: r.tool}
+		r.o.Expected = OracleExpected{Config: cfg}
 	}
 	r.res.Oracle = r.o.Expected.Name()
 	if _, err := r.tool.Output(ctx, "migrate"); err != nil {

@@ -223,9 +223,8 @@ type Query struct {
 
 // Expected is the end-to-end oracle: the report the pipeline must give
 // for query q over the acknowledged requests (a requests file, one
-// schemas.Request per line). ReplayExpected runs `floorwatch replay`; the
-// independent oracle of test/oracle (oracle.Decode, oracle.New, Report)
-// plugs in here once it lands.
+// schemas.Request per line): OracleExpected, the independent oracle of
+// test/oracle, by default; ReplayExpected runs `floorwatch replay`.
 type Expected interface {
 	Name() string
 	Report(ctx context.Context, requestsFile string, q Query) (schemas.Report, error)
