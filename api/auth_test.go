@@ -1,9 +1,14 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Every API request without a supervisor's token, or with one nobody has,
@@ -65,5 +70,44 @@ func TestUnknownRoutesAndMethodsAnswerJSON(t *testing.T) {
 	a = do(t, e.http.URL, http.MethodPost, "/api/v1/cases", acmeToken, "{}")
 	if a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != "GET" {
 		t.Errorf("POST on the cases: %d %v %s", a.status, a.header, a.body)
+	}
+}
+
+// Guessing tokens from one address is throttled like ingest's API keys:
+// past the burst of wrong tokens, every request from that address is 429
+// with Retry-After (a right token too) until the bucket refills; other
+// addresses are not touched.
+func TestTokenGuessingIsThrottledPerAddress(t *testing.T) {
+	e := newEnv(t)
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	l, err := ratelimit.New(ratelimit.Options{PerMinute: 6, Burst: 3, Now: func() time.Time { return now }}, prometheus.NewRegistry(), "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.opts.AuthLimiter = l
+	for i := range 3 {
+		if a := do(t, e.http.URL, http.MethodGet, "/api/v1/me", "guess", nil); a.status != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d, want 401", i, a.status)
+		}
+	}
+	a := do(t, e.http.URL, http.MethodGet, "/api/v1/me", acmeToken, nil)
+	if a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "10" {
+		t.Fatalf("after 3 wrong tokens: %d %s Retry-After=%q, want 429 with Retry-After 10", a.status, a.body, a.header.Get("Retry-After"))
+	}
+	doc := openAPI(t)
+	var v any
+	if err := json.Unmarshal(a.body, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range conform(doc, responseSchema(t, doc, "/api/v1/me", "get", 429), v, "body") {
+		t.Errorf("429: %s", p)
+	}
+	// Another address keeps its own bucket.
+	if ok, _ := l.Allow("192.0.2.7"); !ok {
+		t.Error("another address is throttled too")
+	}
+	now = now.Add(10 * time.Second)
+	if a := do(t, e.http.URL, http.MethodGet, "/api/v1/me", acmeToken, nil); a.status != http.StatusOK {
+		t.Errorf("after Retry-After: %d %s, want 200", a.status, a.body)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/floorwatch/floorwatch/api/console"
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
 )
 
 // Route is one API operation: a method and a path in the OpenAPI
@@ -145,8 +147,19 @@ func (s *Server) authenticated(label string, next func(http.ResponseWriter, *htt
 			s.opts.Metrics.inFlight.Dec()
 			s.opts.Metrics.observe(label, rec.status, time.Since(start))
 		}()
+		client := ratelimit.ClientKey(r.RemoteAddr)
+		if l := s.opts.AuthLimiter; l != nil {
+			if ok, wait := l.Allow(client); !ok {
+				rec.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Seconds()+0.999))))
+				writeError(rec, &Error{Status: http.StatusTooManyRequests, Message: "too many failed tokens from this address; retry later"})
+				return
+			}
+		}
 		who, ok := s.supervisorOf(r)
 		if !ok {
+			if l := s.opts.AuthLimiter; l != nil {
+				l.Failed(client)
+			}
 			writeError(rec, &Error{Status: http.StatusUnauthorized, Message: "a supervisor's Bearer token is required", Field: "Authorization"})
 			return
 		}

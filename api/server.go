@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/api/cases"
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -57,6 +58,9 @@ type Options struct {
 	ShareReadsFor time.Duration
 	// Now is the clock of wait ages, at-risk lines and actions (nil: time.Now).
 	Now func() time.Time
+	// AuthLimiter throttles token guessing per client address (nil: none):
+	// past its burst of failed tokens, 429 with Retry-After.
+	AuthLimiter *ratelimit.Limiter
 }
 
 // Server is the supervisor API and console. Build it with New, then call

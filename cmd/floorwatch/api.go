@@ -11,6 +11,7 @@ import (
 	"github.com/floorwatch/floorwatch/api"
 	"github.com/floorwatch/floorwatch/api/cases"
 	"github.com/floorwatch/floorwatch/internal/connect"
+	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/floorwatch/floorwatch/sinks/report"
 )
@@ -61,7 +62,12 @@ func apiRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *sl
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Options{
+	limiter, err := ratelimit.New(ratelimit.Options{PerMinute: float64(cfg.API.AuthFailuresPerMinute),
+		Burst: cfg.API.AuthFailuresBurst}, reg, "api")
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Options{AuthLimiter: limiter,
 		Listen: cfg.API.Listen, Directory: cfg.Directory(), Store: cases.NewStore(conn), Publisher: pub,
 		Report: func(ctx context.Context, from, to time.Time, by []string, tenant string) (schemas.Report, error) {
 			return report.Build(ctx, conn, from, to, by, report.Filter{Tenant: tenant})

@@ -88,7 +88,7 @@ var rules = []rule{
 	// The sink's migrations open their own connections (one without a
 	// database, to create it) with the shared client options.
 	{pkg: "sinks/...", project: []string{"schemas", "config", "internal/connect", "internal/telemetry", "sinks/..."}, thirdParty: true},
-	{pkg: "api/...", project: []string{"schemas", "internal/telemetry", "api/..."}, thirdParty: true},
+	{pkg: "api/...", project: []string{"schemas", "internal/telemetry", "internal/ratelimit", "api/..."}, thirdParty: true},
 	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/decode", "ingest/normalize", "processors/...", "replay/..."},
 		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 	{pkg: "cmd/...", project: anything, thirdParty: true},
