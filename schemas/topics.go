@@ -31,6 +31,10 @@ const (
 	// state, written in the same transaction as the outputs; it has as many
 	// partitions as TopicEvents.
 	TopicState = "floorwatch.state"
+	// TopicAlerts is the alert evaluators' compacted log of AlertState,
+	// keyed by AlertKey; an evaluator owns the tenants of the partitions
+	// the consumer group gives it (SPEC 4.2: one evaluator per tenant).
+	TopicAlerts = "floorwatch.alerts"
 )
 
 // Topics are the names one deployment uses: the contract's, each with
@@ -42,6 +46,7 @@ type Topics struct {
 	Events, OperatorStatus, IngestDeadLetters     string // ingest writes
 	Metrics, Conversations, StatusChanges, Gauges string // processors write
 	Watermarks, ProcessDeadLetters, State         string
+	Alerts                                        string // the alert evaluators write
 }
 
 // NewTopics returns the contract's topic names with prefix in front.
@@ -51,7 +56,8 @@ func NewTopics(prefix string) Topics {
 		IngestDeadLetters: prefix + TopicIngestDeadLetters,
 		Metrics:           prefix + TopicMetrics, Conversations: prefix + TopicConversations,
 		StatusChanges: prefix + TopicStatusChanges, Gauges: prefix + TopicGauges, Watermarks: prefix + TopicWatermarks,
-		ProcessDeadLetters: prefix + TopicProcessDeadLetters, State: prefix + TopicState}
+		ProcessDeadLetters: prefix + TopicProcessDeadLetters, State: prefix + TopicState,
+		Alerts: prefix + TopicAlerts}
 }
 
 // Contract returns the contract name of one of t's topics (name without
@@ -68,7 +74,7 @@ func (t Topics) Contract(name string) (string, bool) {
 // All lists every topic.
 func (t Topics) All() []string {
 	return []string{t.Events, t.OperatorStatus, t.IngestDeadLetters, t.Metrics, t.Conversations, t.StatusChanges,
-		t.Gauges, t.Watermarks, t.ProcessDeadLetters, t.State}
+		t.Gauges, t.Watermarks, t.ProcessDeadLetters, t.State, t.Alerts}
 }
 
 // IngestTopics lists the topics ingest writes.
@@ -85,5 +91,5 @@ func (t Topics) ProcessorOutputs() []string {
 // SinkInputs lists the topics the sink copies into ClickHouse.
 func (t Topics) SinkInputs() []string {
 	return []string{t.Metrics, t.Conversations, t.StatusChanges, t.Gauges, t.Watermarks, t.Events,
-		t.OperatorStatus, t.IngestDeadLetters, t.ProcessDeadLetters}
+		t.OperatorStatus, t.IngestDeadLetters, t.ProcessDeadLetters, t.Alerts}
 }

@@ -36,6 +36,9 @@ func EnsureTopics(ctx context.Context, adm *kadm.Client, t schemas.Topics, parti
 	} else if m != n {
 		return fmt.Errorf("topic %s has %d partitions, the events topic %s has %d: they must match", t.State, m, t.Events, n)
 	}
+	if err := create(ctx, adm, partitions, rf, map[string]*string{"cleanup.policy": &compact}, t.Alerts); err != nil {
+		return err
+	}
 	return create(ctx, adm, partitions, rf, nil, t.ProcessorOutputs()...)
 }
 
