@@ -32,6 +32,12 @@ type Config struct {
 	// Supervisors may use the supervisor API of tenant "default"; only
 	// allowed without a tenants section.
 	Supervisors []Supervisor `yaml:"supervisors"`
+	// Alerts are tenant "default"'s alert rules; only allowed without a
+	// tenants section.
+	Alerts Alerts `yaml:"alerts"`
+	// Alerting is how the api role evaluates every tenant's rules and
+	// delivers their notifications.
+	Alerting Alerting `yaml:"alerting"`
 	// Tenants; empty means everything belongs to tenant "default".
 	Tenants []Tenant `yaml:"tenants"`
 

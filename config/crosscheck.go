@@ -24,6 +24,10 @@ func (c *Config) validateTenants(ps *problems) {
 	}
 	tokens := map[string]string{}
 	checkSupervisors(ps, "supervisors", "", c.Supervisors, tokens)
+	if len(c.Tenants) > 0 && (len(c.Alerts.Rules) > 0 || len(c.Alerts.Notify) > 0) {
+		ps.add("alerts", "only used without a tenants section; give each tenant its own alerts")
+	}
+	c.Alerts.validate(ps, "alerts", nil)
 	ids := map[string]string{}
 	owner := map[schemas.Channel]map[string]string{}
 	keys := map[string]string{}

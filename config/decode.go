@@ -208,6 +208,9 @@ func (d *decoder) duration(key string, raw any, v reflect.Value) {
 
 func (d *decoder) text(key string, raw any, v reflect.Value) {
 	s, ok := scalarString(raw)
+	if f, isFloat := raw.(float64); isFloat && v.Type() == thresholdType {
+		s, ok = strconv.FormatFloat(f, 'f', -1, 64), true // a share: 0.8
+	}
 	if !ok {
 		d.bad(key, "want a string, got %s", describe(raw))
 		return

@@ -24,6 +24,9 @@ type Directory struct {
 	supervisors []supervisorToken
 	// channels lists, per tenant, the channels it has accounts on.
 	channels map[string][]schemas.Channel
+	// alertRules and alertTargets are each tenant's alerts (SPEC 4.2).
+	alertRules   map[string][]schemas.AlertRule
+	alertTargets map[string][]NotifyTarget
 }
 
 // TenantSecret is one candidate key for a channel's webhook signatures.
@@ -113,6 +116,14 @@ func (d *Directory) SupervisorForToken(token string) (tenant, name string, ok bo
 	}
 	return d.supervisors[found].tenant, d.supervisors[found].name, true
 }
+
+// AlertRules returns tenant's alert rules, thresholds in the metric's
+// unit, in configuration order. The slice is shared.
+func (d *Directory) AlertRules(tenant string) []schemas.AlertRule { return d.alertRules[tenant] }
+
+// AlertTargets returns where tenant's alert notifications go (none
+// without rules). The slice is shared.
+func (d *Directory) AlertTargets(tenant string) []NotifyTarget { return d.alertTargets[tenant] }
 
 // Channels returns the channels tenant has accounts on, in the order of
 // schemas.Channels; every channel for tenant "default" without tenants.

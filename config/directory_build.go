@@ -17,6 +17,9 @@ func newDirectory(c *Config) *Directory {
 		tokens:   map[schemas.Channel][][]byte{},
 		policies: map[string]schemas.Policy{},
 		channels: map[string][]schemas.Channel{},
+
+		alertRules:   map[string][]schemas.AlertRule{},
+		alertTargets: map[string][]NotifyTarget{},
 	}
 	if d.single {
 		d.tenants = []string{schemas.DefaultTenant}
@@ -27,6 +30,7 @@ func newDirectory(c *Config) *Directory {
 		}
 		d.addKeys(schemas.DefaultTenant, c.APIKeys)
 		d.addSupervisors(schemas.DefaultTenant, c.Supervisors)
+		d.addAlerts(schemas.DefaultTenant, &c.Alerts)
 		return d
 	}
 	for i := range c.Tenants {
@@ -41,6 +45,7 @@ func (d *Directory) addTenant(c *Config, t *Tenant) {
 	d.policies[t.ID] = t.policy()
 	d.addKeys(t.ID, t.APIKeys)
 	d.addSupervisors(t.ID, t.Supervisors)
+	d.addAlerts(t.ID, &t.Alerts)
 	for _, ch := range schemas.Channels {
 		if len(t.Accounts.Of(ch)) > 0 {
 			d.channels[t.ID] = append(d.channels[t.ID], ch)
@@ -105,6 +110,13 @@ func (d *Directory) addSupervisors(tenant string, list []Supervisor) {
 		if s.Token.IsSet() {
 			d.supervisors = append(d.supervisors, supervisorToken{hash: sha256.Sum256(s.Token.Bytes()), tenant: tenant, name: s.Name})
 		}
+	}
+}
+
+func (d *Directory) addAlerts(tenant string, a *Alerts) {
+	if len(a.Rules) > 0 {
+		d.alertRules[tenant] = a.rules()
+		d.alertTargets[tenant] = a.targets()
 	}
 }
 

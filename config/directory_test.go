@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
@@ -190,4 +191,38 @@ func TestChannelsAreThoseWithAccounts(t *testing.T) {
 	if got := loadDir(t, "testdata/minimal.good.yaml").Channels(schemas.DefaultTenant); !reflect.DeepEqual(got, schemas.Channels) {
 		t.Errorf("without tenants: Channels = %v, want every channel", got)
 	}
+}
+
+// TestAlertRulesAreInTheMetricsUnits: thresholds reach the evaluator in
+// the metric's unit (milliseconds, shares, counts), teams as given, and
+// the notify targets with their secrets; a tenant without rules has none.
+func TestAlertRulesAreInTheMetricsUnits(t *testing.T) {
+	d := loadDir(t, "testdata/alerts.good.yaml")
+	f := func(v float64) *float64 { return &v }
+	s := func(v string) *string { return &v }
+	want := []schemas.AlertRule{
+		{Name: "sales-queue", Team: s("sales"), Metric: "oldest_wait", Above: f(300000)},
+		{Name: "sl-drop", Metric: "service_level_30m", Below: f(0.8)},
+		{Name: "at-risk", Metric: "at_risk_cases", Above: f(3)},
+		{Name: "queue", Team: s("support"), Metric: "queue_length", Above: f(10)},
+		{Name: "to-recover", Metric: "to_recover_cases", Above: f(0)},
+		{Name: "expired", Metric: "expired_cases", Above: f(5)},
+		{Name: "nobody", Team: s("support"), Metric: "operators_available", Below: f(1)},
+	}
+	if got := d.AlertRules("acme"); !reflect.DeepEqual(got, want) {
+		t.Errorf("AlertRules(acme):\n got %s\nwant %s", jsonOf(got), jsonOf(want))
+	}
+	targets := d.AlertTargets("acme")
+	if len(targets) != 2 || targets[0].URL != "https://hooks.example/floorwatch" || string(targets[0].Secret) != "hook-secret" ||
+		string(targets[1].Secret) != "env-api-key" {
+		t.Errorf("AlertTargets(acme) = %+v", targets)
+	}
+	if d.AlertRules("globex") != nil || d.AlertTargets("globex") != nil {
+		t.Error("globex has no rules, yet some are listed")
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -20,6 +20,8 @@ type Tenant struct {
 	APIKeys []Secret `yaml:"api_keys"`
 	// Supervisors may use the tenant's supervisor API and console (SPEC 4.1).
 	Supervisors []Supervisor `yaml:"supervisors"`
+	// Alerts are the tenant's alert rules and notify URLs (SPEC 4.2).
+	Alerts Alerts `yaml:"alerts"`
 	// Channels are the tenant's webhook credentials; an unset one falls
 	// back to the top-level channels section.
 	Channels Channels `yaml:"channels"`
@@ -121,6 +123,7 @@ func (t *Tenant) validate(ps *problems, key string) {
 		}
 	}
 	t.validateDefaultTeam(ps, key)
+	t.Alerts.validate(ps, join(key, "alerts"), t.Teams)
 	t.ClickHouseReader.validate(ps, join(key, "clickhouse_reader"))
 }
 
