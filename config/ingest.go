@@ -26,11 +26,12 @@ type Ingest struct {
 	// (400), a webhook event is kept at its arrival time and marked
 	// clamped, and no processor clock moves beyond the wall clock plus it.
 	MaxFutureSkew time.Duration `yaml:"max_future_skew"`
-	// AuthFailuresPerMinute is how many failed authentications (a wrong
-	// API key, signature or verify token: 401 or 403) one client address
-	// may make per minute, sustained; past AuthFailuresBurst in a row it
-	// gets 429 with Retry-After, whatever it sends, until a failure is
-	// forgiven. An IPv6 client is its /64.
+	// AuthFailuresPerMinute is how many wrong API keys on /v1/events (401
+	// or 403) one client address may send per minute, sustained; past
+	// AuthFailuresBurst in a row its /v1/events requests get 429 with
+	// Retry-After until a failure is forgiven. Webhooks are never
+	// throttled (a platform's addresses serve every tenant). An IPv6
+	// client is its /64.
 	AuthFailuresPerMinute int `yaml:"auth_failures_per_minute"`
 	AuthFailuresBurst     int `yaml:"auth_failures_burst"`
 }

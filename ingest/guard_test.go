@@ -95,19 +95,30 @@ func TestGuessingAPIKeysFromOneAddressIsThrottledWith429AndCounted(t *testing.T)
 	}
 }
 
-func TestBadSignaturesAndVerifyTokensCountAsFailuresButGoodRequestsDoNot(t *testing.T) {
+// A platform posts every tenant's webhooks from the same addresses: bad
+// signatures (one tenant's wrong app secret) and bad verify tokens are
+// refused one by one (401, 403) and never throttle the address, so other
+// tenants' webhooks keep flowing; API-key failures from that address do
+// not stop its webhooks either.
+func TestWebhookFailuresNeverThrottleTheSendersAddress(t *testing.T) {
 	s, _, _, _ := limitedServer(t)
 	wa := body(t, "whatsapp.json")
+	events := body(t, "events.json")
 	for range 20 {
-		if status, _, _ := send(t, "POST", s.URL+"/webhooks/whatsapp", wa, "X-Hub-Signature-256", metaSig(acmeWASecret, wa)); status != 200 {
-			t.Fatalf("a signed body got %d, want 200: good requests must never be throttled", status)
+		if status, _, _ := send(t, "POST", s.URL+"/webhooks/whatsapp", wa, "X-Hub-Signature-256", metaSig("guess", wa)); status != 401 {
+			t.Fatalf("a bad signature got %d, want 401", status)
 		}
+		send(t, "GET", s.URL+"/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", nil)
+		send(t, "POST", s.URL+"/webhooks/x", wa)
 	}
-	send(t, "POST", s.URL+"/webhooks/whatsapp", wa, "X-Hub-Signature-256", metaSig("guess", wa))
-	send(t, "GET", s.URL+"/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", nil)
-	send(t, "POST", s.URL+"/webhooks/x", wa)
-	if status, _, _ := send(t, "POST", s.URL+"/webhooks/whatsapp", wa, "X-Hub-Signature-256", metaSig(acmeWASecret, wa)); status != 429 {
-		t.Errorf("after a bad signature, a bad verify token and a missing signature: %d, want 429", status)
+	for range 5 {
+		send(t, "POST", s.URL+"/v1/events", events, "Authorization", "Bearer guess")
+	}
+	if status, _, _ := send(t, "POST", s.URL+"/v1/events", events, "Authorization", "Bearer acme-key"); status != 429 {
+		t.Errorf("after 5 bad API keys, /v1/events: %d, want 429", status)
+	}
+	if status, _, _ := send(t, "POST", s.URL+"/webhooks/whatsapp", wa, "X-Hub-Signature-256", metaSig(acmeWASecret, wa)); status != 200 {
+		t.Errorf("a signed webhook after 60 webhook failures and 5 bad API keys from its address: %d, want 200", status)
 	}
 }
 

@@ -71,6 +71,10 @@ func TestSimulatedTrafficReportEqualsReplayEqualsOracle(t *testing.T) {
 		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
 		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
+		// One address sends the whole simulated world as fast as ingest
+		// answers, its deliberate wrong keys included: far above what one
+		// client may get wrong per minute.
+		"FLOORWATCH_INGEST_AUTH_FAILURES_BURST=1000000",
 		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
 	timing.mark("build")
 	all := startAll(ctx, t, bin, env, prefix+".")
