@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/floorwatch/floorwatch/api"
+	"github.com/floorwatch/floorwatch/api/alerts"
 	"github.com/floorwatch/floorwatch/api/cases"
 	"github.com/floorwatch/floorwatch/internal/connect"
 	"github.com/floorwatch/floorwatch/internal/ratelimit"
@@ -80,7 +82,49 @@ func apiRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *sl
 	// Ready when its reads can be answered; actions answer 503 by
 	// themselves while Kafka does not acknowledge.
 	p.health.ready("api", func(ctx context.Context) error { return conn.Ping(ctx) })
-	return srv.Run(ctx)
+	evaluator, err := newEvaluator(p, reg, log, cases.NewStore(conn))
+	if err != nil || evaluator == nil {
+		if err != nil {
+			return err
+		}
+		return srv.Run(ctx)
+	}
+	// The evaluator stops with the server: both end with ctx.
+	errc := make(chan error, 1)
+	go func() { errc <- evaluator.Run(ctx) }()
+	err = srv.Run(ctx)
+	return errors.Join(err, <-errc)
+}
+
+// newEvaluator builds the alert evaluator of the tenants' rules, or nil
+// when no tenant has one.
+func newEvaluator(p pipeline, reg prometheus.Registerer, log *slog.Logger, src alerts.Source) (*alerts.Evaluator, error) {
+	dir := p.cfg.Directory()
+	var tenants []alerts.Tenant
+	for _, id := range dir.Tenants() {
+		if rules := dir.AlertRules(id); len(rules) > 0 {
+			var targets []alerts.Target
+			for _, t := range dir.AlertTargets(id) {
+				targets = append(targets, alerts.Target{URL: t.URL, Secret: t.Secret})
+			}
+			tenants = append(tenants, alerts.Tenant{ID: id, Policy: dir.Policy(id), Rules: rules, Targets: targets})
+		}
+	}
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	if err := p.ensureTopics(context.Background()); err != nil {
+		return nil, err
+	}
+	m, err := alerts.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	a := p.cfg.Alerting
+	return alerts.New(alerts.Options{Kafka: p.kafka, ClientID: p.cfg.Kafka.ClientID + "-alerts",
+		Topic: p.topics.Alerts, Group: p.group("floorwatch-alerts"), Tenants: tenants, Source: src,
+		EvaluateEvery: a.EvaluateEvery, NotifyTimeout: a.NotifyTimeout, RetryInitial: a.RetryInitial, RetryMax: a.RetryMax,
+		UserAgent: "floorwatch-alerts/" + buildInfo().Version, Logger: log, Metrics: m})
 }
 
 func closeAPIPublisher(p *api.KafkaPublisher, log *slog.Logger) {

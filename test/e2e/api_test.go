@@ -126,9 +126,30 @@ type pipeline struct {
 	ingest, api              string
 	chAddr, database, prefix string
 	send                     *sender
+	// bin, config and env start it again (restart).
+	bin, config string
+	env         []string
+}
+
+// restart stops floorwatch all (SIGTERM) and starts it again on the same
+// topics and database; ingest and the API get new addresses.
+func (p *pipeline) restart(ctx context.Context, t *testing.T) {
+	t.Helper()
+	p.all.stop(t)
+	p.all = startAllWith(ctx, t, p.bin, p.config, p.env, p.prefix+".")
+	addrs := p.all.awaitEach(ctx, t, "ingest listening", "api listening")
+	p.ingest, p.api = "http://"+addrs["ingest listening"], "http://"+addrs["api listening"]
+	p.send.base = p.ingest
 }
 
 func startPipeline(ctx context.Context, t *testing.T, name string) *pipeline {
+	t.Helper()
+	return startPipelineWith(ctx, t, name, nil)
+}
+
+// startPipelineWith starts `floorwatch all` on config.yaml always open,
+// edited by edit (nil: as it is), with extra environment variables.
+func startPipelineWith(ctx context.Context, t *testing.T, name string, edit func(tenants map[string]map[string]any), extraEnv ...string) *pipeline {
 	t.Helper()
 	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
@@ -145,7 +166,8 @@ func startPipeline(ctx context.Context, t *testing.T, name string) *pipeline {
 		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
-	desk := alwaysOpenConfig(t, tmp)
+	env = append(env, extraEnv...)
+	desk := alwaysOpenConfig(t, tmp, edit)
 	all := startAllWith(ctx, t, bin, desk, env, prefix+".")
 	addrs := all.awaitEach(ctx, t, "ingest listening", "api listening")
 	cfg, err := config.Load(desk, func(string) string { return "" })
@@ -153,7 +175,7 @@ func startPipeline(ctx context.Context, t *testing.T, name string) *pipeline {
 		t.Fatal(err)
 	}
 	p := &pipeline{all: all, ingest: "http://" + addrs["ingest listening"], api: "http://" + addrs["api listening"],
-		chAddr: chAddr, database: database, prefix: prefix}
+		chAddr: chAddr, database: database, prefix: prefix, bin: bin, config: desk, env: env}
 	p.send = &sender{t: t, ctx: ctx, base: p.ingest, signer: NewSigner(cfg), statuses: map[string]map[int]int{}}
 	return p
 }
@@ -256,7 +278,7 @@ func (p *pipeline) awaitCase(ctx context.Context, t *testing.T, token, list, cus
 // alwaysOpenConfig writes config.yaml without its business hours: a test
 // that watches a case queue and move must not see it to recover instead
 // because it runs at lunch time in Paris or on a Sunday.
-func alwaysOpenConfig(t *testing.T, dir string) string {
+func alwaysOpenConfig(t *testing.T, dir string, edit func(tenants map[string]map[string]any)) string {
 	t.Helper()
 	raw, err := os.ReadFile(rootConfig)
 	if err != nil {
@@ -267,8 +289,10 @@ func alwaysOpenConfig(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	tenants, _ := doc["tenants"].([]any)
+	byID := map[string]map[string]any{}
 	for _, tn := range tenants {
 		m, _ := tn.(map[string]any)
+		byID[fmt.Sprint(m["id"])] = m
 		delete(m, "business_hours")
 		teams, _ := m["teams"].(map[string]any)
 		for name, team := range teams {
@@ -277,6 +301,9 @@ func alwaysOpenConfig(t *testing.T, dir string) string {
 				teams[name] = tm
 			}
 		}
+	}
+	if edit != nil {
+		edit(byID)
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
