@@ -23,9 +23,10 @@ import (
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
-// Source reads a tenant's live queue health: cases.Store.
+// Source reads tenants' live queue health, all in one pass
+// (cases.Store.TeamsOf), by tenant.
 type Source interface {
-	Teams(ctx context.Context, tenant string, policy schemas.Policy, now time.Time) ([]cases.Team, error)
+	TeamsOf(ctx context.Context, policies []schemas.Policy, now time.Time) (map[string][]cases.Team, error)
 }
 
 // Tenant is one tenant's rules and where their changes go.
@@ -78,8 +79,8 @@ type Evaluator struct {
 	// failed write.
 	owned    map[int32]*partition
 	assigned map[int32]bool
-	// quietUntil rate-limits the log of a tenant whose state cannot be read.
-	quietUntil map[string]time.Time
+	// quietUntil rate-limits the log of rounds that cannot read the state.
+	quietUntil time.Time
 }
 
 // New checks opts and returns an Evaluator.
@@ -101,7 +102,7 @@ func New(opts Options) (*Evaluator, error) {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "floorwatch-alerts"
 	}
-	e := &Evaluator{opts: opts, owned: map[int32]*partition{}, assigned: map[int32]bool{}, quietUntil: map[string]time.Time{},
+	e := &Evaluator{opts: opts, owned: map[int32]*partition{}, assigned: map[int32]bool{},
 		send: &sender{client: opts.HTTPClient, timeout: opts.NotifyTimeout, retryInitial: opts.RetryInitial,
 			retryMax: opts.RetryMax, userAgent: opts.UserAgent, metrics: opts.Metrics}}
 	for i := range opts.Tenants {
@@ -388,8 +389,9 @@ func fenced(err error) bool {
 		errors.Is(err, kerr.TransactionalIDAuthorizationFailed)
 }
 
-// evaluate reads the live state of every tenant of the partitions this
-// evaluator acts for and records and sends each change of a rule's state.
+// evaluate is one round: it reads the live state of every tenant of the
+// partitions this evaluator acts for, in one pass, and records and sends
+// each change of a rule's state.
 func (e *Evaluator) evaluate(ctx context.Context) {
 	now := e.opts.Now()
 	e.mu.Lock()
@@ -406,43 +408,37 @@ func (e *Evaluator) evaluate(ctx context.Context) {
 		}
 	}
 	e.mu.Unlock()
-	slices.SortFunc(jobs, func(a, b job) int { return cmpString(a.t.ID, b.t.ID) })
+	if len(jobs) == 0 {
+		return
+	}
+	start := time.Now()
+	policies := make([]schemas.Policy, len(jobs))
+	for i, j := range jobs {
+		policies[i] = j.t.Policy
+		policies[i].Tenant = j.t.ID
+	}
+	live, err := e.opts.Source.TeamsOf(ctx, policies, now)
+	if err != nil {
+		e.opts.Metrics.rounds.WithLabelValues("error").Inc()
+		e.warnQuietly("alerts: cannot read the live state; rules not evaluated", err)
+		return
+	}
 	for _, j := range jobs {
-		if ctx.Err() != nil {
-			return
-		}
-		start := time.Now()
-		teams, err := e.opts.Source.Teams(ctx, j.t.ID, j.t.Policy, now)
-		if err != nil {
-			e.opts.Metrics.evaluations.WithLabelValues("error").Inc()
-			e.warnQuietly(j.t.ID, "alerts: cannot read the live state; rules not evaluated", err)
-			continue
-		}
-		e.apply(ctx, j.p, j.t, measure(teams), now)
-		e.opts.Metrics.evaluations.WithLabelValues("ok").Inc()
-		e.opts.Metrics.evalSeconds.Observe(time.Since(start).Seconds())
+		e.apply(ctx, j.p, j.t, measure(live[j.t.ID]), now)
 	}
+	e.opts.Metrics.rounds.WithLabelValues("ok").Inc()
+	e.opts.Metrics.roundSeconds.Observe(time.Since(start).Seconds())
 }
 
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func (e *Evaluator) warnQuietly(tenant, msg string, err error) {
+func (e *Evaluator) warnQuietly(msg string, err error) {
 	e.mu.Lock()
-	quiet := time.Now().Before(e.quietUntil[tenant])
+	quiet := time.Now().Before(e.quietUntil)
 	if !quiet {
-		e.quietUntil[tenant] = time.Now().Add(time.Minute)
+		e.quietUntil = time.Now().Add(time.Minute)
 	}
 	e.mu.Unlock()
 	if !quiet {
-		e.opts.Logger.Warn(msg, "tenant", tenant, "err", err)
+		e.opts.Logger.Warn(msg, "err", err)
 	}
 }
 

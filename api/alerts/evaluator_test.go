@@ -31,14 +31,15 @@ func newLiveState() *liveState {
 	return &liveState{teams: map[string][]cases.Team{}, reads: map[string]int{}}
 }
 
-func (s *liveState) Teams(_ context.Context, tenant string, policy schemas.Policy, _ time.Time) ([]cases.Team, error) {
+func (s *liveState) TeamsOf(_ context.Context, policies []schemas.Policy, _ time.Time) (map[string][]cases.Team, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if policy.Tenant != tenant {
-		panic("a tenant's rules read with another tenant's policy")
+	out := map[string][]cases.Team{}
+	for _, p := range policies {
+		s.reads[p.Tenant]++
+		out[p.Tenant] = append([]cases.Team(nil), s.teams[p.Tenant]...)
 	}
-	s.reads[tenant]++
-	return append([]cases.Team(nil), s.teams[tenant]...), nil
+	return out, nil
 }
 
 // set gives tenant's team a queue of n cases and first responses.

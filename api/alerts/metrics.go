@@ -9,8 +9,8 @@ import (
 // Metrics are the alert evaluator's Prometheus series,
 // floorwatch_alerts_<noun>_<unit>.
 type Metrics struct {
-	evaluations *prometheus.CounterVec
-	evalSeconds prometheus.Histogram
+	rounds       *prometheus.CounterVec
+	roundSeconds prometheus.Histogram
 	changes     *prometheus.CounterVec
 	attempts    *prometheus.CounterVec
 	latency     prometheus.Histogram
@@ -21,13 +21,13 @@ type Metrics struct {
 // NewMetrics creates the series and registers them with reg (nil: none).
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
-		evaluations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "floorwatch_alerts_evaluations_total",
-			Help: "Evaluations of one tenant's rules, by outcome (ok, error: the live state could not be read).",
+		rounds: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "floorwatch_alerts_rounds_total",
+			Help: "Rounds of evaluation (every owned tenant's rules once), by outcome (ok, error: the live state could not be read).",
 		}, []string{"outcome"}),
-		evalSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "floorwatch_alerts_evaluation_seconds",
-			Help:    "Time to read one tenant's live state and evaluate its rules.",
+		roundSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "floorwatch_alerts_round_seconds",
+			Help:    "Time of one round: reading the owned tenants' live state and evaluating their rules.",
 			Buckets: prometheus.ExponentialBuckets(0.002, 2, 13),
 		}),
 		changes: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -52,5 +52,5 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Partitions of the alerts topic this evaluator acts for (read up to its claim).",
 		}),
 	}
-	return m, telemetry.Register(reg, "alerts", m.evaluations, m.evalSeconds, m.changes, m.attempts, m.latency, m.pending, m.partitions)
+	return m, telemetry.Register(reg, "alerts", m.rounds, m.roundSeconds, m.changes, m.attempts, m.latency, m.pending, m.partitions)
 }

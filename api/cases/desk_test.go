@@ -130,3 +130,33 @@ func TestActionLookups(t *testing.T) {
 		t.Errorf("as_of: %v, %v; want 10:59:57, the lowest partition's latest", asOf, err)
 	}
 }
+
+// TeamsOf reads several tenants at once, each with its own policy (acme's
+// sales target is 2 minutes, globex's the default), and gives each the
+// same queue health as Teams gives it alone.
+func TestTeamsOfManyTenantsIsEachTenantsTeams(t *testing.T) {
+	s := NewStore(loadDesk(t))
+	ctx := context.Background()
+	globex := schemas.DefaultPolicy("globex")
+	all, err := s.TeamsOf(ctx, []schemas.Policy{acmePolicy(), globex}, deskNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tenant string
+		policy schemas.Policy
+	}{{"acme", acmePolicy()}, {"globex", globex}} {
+		alone, err := s.Teams(ctx, c.tenant, c.policy, deskNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(alone)
+		b, _ := json.Marshal(all[c.tenant])
+		if string(a) != string(b) || len(alone) == 0 {
+			t.Errorf("%s together:\n%s\nalone:\n%s", c.tenant, b, a)
+		}
+	}
+	if len(all) != 2 {
+		t.Errorf("TeamsOf answered for %d tenants, want 2", len(all))
+	}
+}

@@ -38,28 +38,40 @@ type Operator struct {
 // status (view operators_latest) and those with open cases, with their
 // load as of now.
 func (s *Store) Operators(ctx context.Context, tenant string, now time.Time) ([]Operator, error) {
-	ctx = ch.Context(ctx, ch.WithParameters(ch.Parameters{"tenant": tenant}))
-	ops := map[string]*Operator{}
-	get := func(name string) *Operator {
-		o, ok := ops[name]
+	all, err := s.OperatorsOf(ctx, []string{tenant}, now)
+	if all[tenant] == nil && err == nil {
+		return []Operator{}, nil
+	}
+	return all[tenant], err
+}
+
+// OperatorsOf is Operators for every tenant of tenants at once, by tenant.
+func (s *Store) OperatorsOf(ctx context.Context, tenants []string, now time.Time) (map[string][]Operator, error) {
+	ctx = ch.Context(ctx, ch.WithParameters(ch.Parameters{"tenants": chStrings(tenants)}))
+	ops := map[string]map[string]*Operator{}
+	get := func(tenant, name string) *Operator {
+		if ops[tenant] == nil {
+			ops[tenant] = map[string]*Operator{}
+		}
+		o, ok := ops[tenant][name]
 		if !ok {
 			o = &Operator{Operator: name, Status: schemas.OperatorAvailable}
-			ops[name] = o
+			ops[tenant][name] = o
 		}
 		return o
 	}
-	rows, err := s.conn.Query(ctx, `SELECT operator, team, status, since FROM operators_latest WHERE tenant = {tenant:String}`)
+	rows, err := s.conn.Query(ctx, `SELECT tenant, operator, team, status, since FROM operators_latest WHERE tenant IN {tenants:Array(String)}`)
 	if err != nil {
 		return nil, fmt.Errorf("cases: operators: %w", err)
 	}
 	for rows.Next() {
-		var name, team, status string
+		var tenant, name, team, status string
 		var since time.Time
-		if err := rows.Scan(&name, &team, &status, &since); err != nil {
+		if err := rows.Scan(&tenant, &name, &team, &status, &since); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("cases: operators: %w", err)
 		}
-		o := get(name)
+		o := get(tenant, name)
 		o.Team, o.Status, o.StatusSince, o.Reported = strPtr(team), status, schemas.At(since), true
 	}
 	rows.Close()
@@ -69,35 +81,39 @@ func (s *Store) Operators(ctx context.Context, tenant string, now time.Time) ([]
 	if err := s.operatorLoad(ctx, now, get); err != nil {
 		return nil, err
 	}
-	out := make([]Operator, 0, len(ops))
-	for _, o := range ops {
-		out = append(out, *o)
+	out := make(map[string][]Operator, len(ops))
+	for tenant, byName := range ops {
+		list := make([]Operator, 0, len(byName))
+		for _, o := range byName {
+			list = append(list, *o)
+		}
+		slices.SortFunc(list, func(a, b Operator) int { return cmp.Compare(a.Operator, b.Operator) })
+		out[tenant] = list
 	}
-	slices.SortFunc(out, func(a, b Operator) int { return cmp.Compare(a.Operator, b.Operator) })
 	return out, nil
 }
 
 // operatorLoad adds each operator's open cases, per team; an operator
 // without a reported team takes the team of most of their cases.
-func (s *Store) operatorLoad(ctx context.Context, now time.Time, get func(string) *Operator) error {
-	rows, err := s.conn.Query(ctx, `SELECT operator, team, count() AS open, countIf(waiting_since IS NOT NULL) AS waiting,
+func (s *Store) operatorLoad(ctx context.Context, now time.Time, get func(string, string) *Operator) error {
+	rows, err := s.conn.Query(ctx, `SELECT tenant, operator, team, count() AS open, countIf(waiting_since IS NOT NULL) AS waiting,
     countIf(status = 'to_recover') AS to_recover, min(waiting_since) AS oldest
 FROM live_cases
-WHERE tenant = {tenant:String} AND operator != ''
-GROUP BY operator, team
-ORDER BY operator, open DESC, team`)
+WHERE tenant IN {tenants:Array(String)} AND operator != ''
+GROUP BY tenant, operator, team
+ORDER BY tenant, operator, open DESC, team`)
 	if err != nil {
 		return fmt.Errorf("cases: operator load: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var name, team string
+		var tenant, name, team string
 		var open, waiting, toRecover uint64
 		var oldest *time.Time
-		if err := rows.Scan(&name, &team, &open, &waiting, &toRecover, &oldest); err != nil {
+		if err := rows.Scan(&tenant, &name, &team, &open, &waiting, &toRecover, &oldest); err != nil {
 			return fmt.Errorf("cases: operator load: %w", err)
 		}
-		o := get(name)
+		o := get(tenant, name)
 		if o.Team == nil && team != "" { // rows come with the most cases first
 			o.Team = strPtr(team)
 		}

@@ -94,7 +94,11 @@ func listSQL(list string, withCursor bool) string {
 // The conversation row does not hold the last recovery: it is the latest
 // conversation.recovered event of the key in the events table. Only
 // recoveries after now - threshold can move a line into the future, so
-// only they are read, through the table's date key.
+// only they are read, through the table's date key (the largest threshold
+// of the tenants read: an older recovery moves no line past now).
+//
+// It reads the tenants of {risk_tenants} at once, each with its own
+// thresholds and targets (addRiskParams).
 const atRiskSQL = `SELECT ` + caseColumns + `, tenant, lines[1].1 AS risk, lines[1].2 AS breach_at
 FROM (
     SELECT ` + caseColumns + `, tenant,
@@ -103,25 +107,26 @@ FROM (
             ('service_level', if(assigned_at IS NOT NULL AND first_response_at IS NULL AND status != 'expired'
                     AND (waiting_since IS NOT NULL OR last_customer_message_at IS NOT NULL),
                 assumeNotNull(assigned_at) + toIntervalMillisecond(
-                    transform(toString(team), {sl_teams:Array(String)}, {sl_targets:Array(Int64)}, {sl_default:Int64})),
+                    transform(tenant || '|' || toString(team), {sl_keys:Array(String)}, {sl_targets:Array(Int64)},
+                        transform(tenant, {risk_tenants:Array(String)}, {sl_defaults:Array(Int64)}, toInt64(0)))),
                 ` + zeroTime + `), 1),
             ('unanswered', if(status = 'active' AND operator != '' AND waiting_since IS NOT NULL,
                 greatest(assumeNotNull(waiting_since), ifNull(support_started_at, ` + zeroTime + `), recovered_at)
-                    + toIntervalMillisecond({unanswered_ms:Int64}),
+                    + toIntervalMillisecond(transform(tenant, {risk_tenants:Array(String)}, {unanswered_ms:Array(Int64)}, toInt64(0))),
                 ` + zeroTime + `), 2),
             ('window', if(waiting_since IS NOT NULL AND window_expires_at IS NOT NULL AND status != 'expired',
                 assumeNotNull(window_expires_at), ` + zeroTime + `), 3)
         ])) AS lines
     FROM (
         SELECT c.*, ifNull(r.recovered_at, ` + zeroTime + `) AS recovered_at
-        FROM (SELECT * FROM live_cases WHERE tenant = {tenant:String}) AS c
+        FROM (SELECT * FROM live_cases WHERE tenant IN {risk_tenants:Array(String)}) AS c
         LEFT JOIN (
-            SELECT channel, account_id, customer_id, max(occurred_at) AS recovered_at
+            SELECT tenant, channel, account_id, customer_id, max(occurred_at) AS recovered_at
             FROM events
-            WHERE tenant = {tenant:String} AND kind = 'conversation.recovered'
-              AND occurred_at > {now:DateTime64(3, 'UTC')} - toIntervalMillisecond({unanswered_ms:Int64})
-            GROUP BY channel, account_id, customer_id
-        ) AS r ON r.channel = c.channel AND r.account_id = c.account_id AND r.customer_id = c.customer_id
+            WHERE tenant IN {risk_tenants:Array(String)} AND kind = 'conversation.recovered'
+              AND occurred_at > {now:DateTime64(3, 'UTC')} - toIntervalMillisecond({max_unanswered_ms:Int64})
+            GROUP BY tenant, channel, account_id, customer_id
+        ) AS r ON r.tenant = c.tenant AND r.channel = c.channel AND r.account_id = c.account_id AND r.customer_id = c.customer_id
     )
 )
 WHERE length(lines) > 0`

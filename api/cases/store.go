@@ -39,7 +39,8 @@ func (s *Store) List(ctx context.Context, tenant string, policy schemas.Policy, 
 		"operator": q.Operator, "now": chTime(q.Now), "limit": strconv.Itoa(q.Limit + 1),
 	}
 	if q.List == ListAtRisk {
-		addRiskParams(params, policy, q.Within)
+		policy.Tenant = tenant
+		addRiskParams(params, []schemas.Policy{policy}, q.Within)
 	}
 	if q.Cursor != "" {
 		pos, err := decodeCursor(&q)
@@ -77,23 +78,31 @@ func (s *Store) List(ctx context.Context, tenant string, policy schemas.Policy, 
 	return page, nil
 }
 
-// addRiskParams binds the tenant's at-risk lines: the unanswered
-// threshold and each team's service-level target (schemas.Policy.TeamTarget).
-func addRiskParams(params ch.Parameters, policy schemas.Policy, within time.Duration) {
-	teams := []string{""}
-	targets := []int64{policy.TeamTarget("").Milliseconds()}
-	for team := range policy.Teams {
-		teams = append(teams, team)
-		targets = append(targets, policy.TeamTarget(team).Milliseconds())
-	}
-	unanswered := policy.UnansweredAfter
-	if unanswered <= 0 {
-		unanswered = schemas.DefaultUnansweredAfter
+// addRiskParams binds the at-risk lines of the tenants of policies (each
+// policy's Tenant): their unanswered thresholds and each team's
+// service-level target (schemas.Policy.TeamTarget).
+func addRiskParams(params ch.Parameters, policies []schemas.Policy, within time.Duration) {
+	var tenants, keys []string
+	var defaults, unanswered, targets []int64
+	maxUnanswered := int64(0)
+	for _, p := range policies {
+		u := p.UnansweredAfter
+		if u <= 0 {
+			u = schemas.DefaultUnansweredAfter
+		}
+		tenants = append(tenants, p.Tenant)
+		defaults = append(defaults, p.TeamTarget("").Milliseconds())
+		unanswered = append(unanswered, u.Milliseconds())
+		maxUnanswered = max(maxUnanswered, u.Milliseconds())
+		for team := range p.Teams {
+			keys = append(keys, p.Tenant+"|"+team)
+			targets = append(targets, p.TeamTarget(team).Milliseconds())
+		}
 	}
 	params["within_ms"] = strconv.FormatInt(within.Milliseconds(), 10)
-	params["unanswered_ms"] = strconv.FormatInt(unanswered.Milliseconds(), 10)
-	params["sl_teams"], params["sl_targets"] = chStrings(teams), chInts(targets)
-	params["sl_default"] = strconv.FormatInt(policy.TeamTarget("").Milliseconds(), 10)
+	params["risk_tenants"], params["sl_defaults"], params["unanswered_ms"] = chStrings(tenants), chInts(defaults), chInts(unanswered)
+	params["max_unanswered_ms"] = strconv.FormatInt(maxUnanswered, 10)
+	params["sl_keys"], params["sl_targets"] = chStrings(keys), chInts(targets)
 }
 
 func scanCase(rows driver.Rows) (Case, error) {

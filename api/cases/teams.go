@@ -58,53 +58,77 @@ type OperatorCounts struct {
 // Teams returns tenant's queue health per team at now: every team of the
 // policy, and every team that has cases, operators or recent service.
 func (s *Store) Teams(ctx context.Context, tenant string, policy schemas.Policy, now time.Time) ([]Team, error) {
+	policy.Tenant = tenant
+	all, err := s.TeamsOf(ctx, []schemas.Policy{policy}, now)
+	return all[tenant], err
+}
+
+// TeamsOf is Teams for every tenant of policies (each policy's Tenant) at
+// once, by tenant: each query reads the live state once for all of them,
+// which is what the alert evaluator does every round.
+func (s *Store) TeamsOf(ctx context.Context, policies []schemas.Policy, now time.Time) (map[string][]Team, error) {
 	since := now.Add(-HealthWindow)
-	teams := map[string]*Team{}
-	get := func(name string) *Team {
-		t, ok := teams[name]
+	byTenant := map[string]schemas.Policy{}
+	teams := map[string]map[string]*Team{}
+	var ids []string
+	for _, p := range policies {
+		byTenant[p.Tenant], teams[p.Tenant] = p, map[string]*Team{}
+		ids = append(ids, p.Tenant)
+	}
+	get := func(tenant, name string) *Team {
+		t, ok := teams[tenant][name]
 		if !ok {
-			t = &Team{Team: strPtr(name), ServiceLevelTarget: policy.TeamTarget(name).Milliseconds()}
-			teams[name] = t
+			p := byTenant[tenant]
+			t = &Team{Team: strPtr(name), ServiceLevelTarget: p.TeamTarget(name).Milliseconds()}
+			teams[tenant][name] = t
 		}
 		return t
 	}
-	for name := range policy.Teams {
-		get(name)
+	for _, p := range policies {
+		for name := range p.Teams {
+			get(p.Tenant, name)
+		}
 	}
-	params := ch.Parameters{"tenant": tenant, "now": chTime(now), "since": chTime(since)}
-	addRiskParams(params, policy, DefaultWithin)
+	params := ch.Parameters{"tenants": chStrings(ids), "now": chTime(now), "since": chTime(since)}
+	addRiskParams(params, policies, DefaultWithin)
 	qctx := ch.Context(ctx, ch.WithParameters(params))
-	for _, step := range []func(context.Context, time.Time, func(string) *Team) error{
+	for _, step := range []func(context.Context, time.Time, func(string, string) *Team) error{
 		s.teamCases, s.teamAtRisk, s.teamFirstResponses, s.teamDepartures,
 	} {
 		if err := step(qctx, now, get); err != nil {
 			return nil, err
 		}
 	}
-	ops, err := s.Operators(ctx, tenant, now)
+	ops, err := s.OperatorsOf(ctx, ids, now)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range ops {
-		if o.Team == nil {
-			continue
-		}
-		t := get(*o.Team)
-		switch o.Status {
-		case schemas.OperatorAway:
-			t.Operators.Away++
-		case schemas.OperatorOffline:
-			t.Operators.Offline++
-		default:
-			t.Operators.Available++
+	for tenant, list := range ops {
+		for _, o := range list {
+			if o.Team == nil {
+				continue
+			}
+			t := get(tenant, *o.Team)
+			switch o.Status {
+			case schemas.OperatorAway:
+				t.Operators.Away++
+			case schemas.OperatorOffline:
+				t.Operators.Offline++
+			default:
+				t.Operators.Available++
+			}
 		}
 	}
-	out := make([]Team, 0, len(teams))
-	for _, t := range teams {
-		t.finish()
-		out = append(out, *t)
+	out := make(map[string][]Team, len(teams))
+	for tenant, ts := range teams {
+		list := make([]Team, 0, len(ts))
+		for _, t := range ts {
+			t.finish()
+			list = append(list, *t)
+		}
+		slices.SortFunc(list, func(a, b Team) int { return cmp.Compare(name(a.Team), name(b.Team)) })
+		out[tenant] = list
 	}
-	slices.SortFunc(out, func(a, b Team) int { return cmp.Compare(name(a.Team), name(b.Team)) })
 	return out, nil
 }
 
@@ -132,25 +156,25 @@ func (t *Team) finish() {
 	}
 }
 
-func (s *Store) teamCases(ctx context.Context, now time.Time, get func(string) *Team) error {
-	rows, err := s.conn.Query(ctx, `SELECT team, count() AS open, countIf(status = 'queued') AS queued,
+func (s *Store) teamCases(ctx context.Context, now time.Time, get func(string, string) *Team) error {
+	rows, err := s.conn.Query(ctx, `SELECT tenant, team, count() AS open, countIf(status = 'queued') AS queued,
     countIf(status = 'active') AS active, countIf(status = 'to_recover') AS to_recover, countIf(status = 'expired') AS expired,
     minIf(coalesce(queued_since, support_started_at, opened_at), status = 'queued') AS oldest_queued
 FROM live_cases
-WHERE tenant = {tenant:String}
-GROUP BY team`)
+WHERE tenant IN {tenants:Array(String)}
+GROUP BY tenant, team`)
 	if err != nil {
 		return fmt.Errorf("cases: team cases: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var team string
+		var tenant, team string
 		var open, queued, active, toRecover, expired uint64
 		var oldest time.Time
-		if err := rows.Scan(&team, &open, &queued, &active, &toRecover, &expired, &oldest); err != nil {
+		if err := rows.Scan(&tenant, &team, &open, &queued, &active, &toRecover, &expired, &oldest); err != nil {
 			return fmt.Errorf("cases: team cases: %w", err)
 		}
-		t := get(team)
+		t := get(tenant, team)
 		t.OpenCases, t.Queued, t.Active, t.ToRecover, t.Expired = int64(open), int64(queued), int64(active), int64(toRecover), int64(expired)
 		if queued > 0 {
 			t.OldestQueuedSince = schemas.At(oldest)
@@ -161,36 +185,36 @@ GROUP BY team`)
 	return rows.Err()
 }
 
-func (s *Store) teamAtRisk(ctx context.Context, _ time.Time, get func(string) *Team) error {
-	return s.countByTeam(ctx, "at risk", `SELECT team, count() FROM (`+atRiskSQL+`) GROUP BY team`,
+func (s *Store) teamAtRisk(ctx context.Context, _ time.Time, get func(string, string) *Team) error {
+	return s.countByTeam(ctx, "at risk", `SELECT tenant, team, count() FROM (`+atRiskSQL+`) GROUP BY tenant, team`,
 		get, func(t *Team, n int64) { t.AtRisk = n })
 }
 
 // teamFirstResponses counts the first responses that ended in the window,
 // by the team that gave them, and those within its target, over the
 // latest version of each conversation (as the report does).
-func (s *Store) teamFirstResponses(ctx context.Context, _ time.Time, get func(string) *Team) error {
-	rows, err := s.conn.Query(ctx, `SELECT d.team, count(), countIf(d.ms <= d.target_ms)
+func (s *Store) teamFirstResponses(ctx context.Context, _ time.Time, get func(string, string) *Team) error {
+	rows, err := s.conn.Query(ctx, `SELECT d.tenant, d.team, count(), countIf(d.ms <= d.target_ms)
 FROM durations AS d FINAL
-WHERE d.tenant = {tenant:String} AND d.kind = 'first_response'
+WHERE d.tenant IN {tenants:Array(String)} AND d.kind = 'first_response'
   AND d.ended_at >= {since:DateTime64(3, 'UTC')} AND d.ended_at < {now:DateTime64(3, 'UTC')}
   AND (d.conversation_id, d.version) IN (
     SELECT conversation_id, version FROM conversations FINAL
-    WHERE tenant = {tenant:String} AND conversation_id IN (
+    WHERE tenant IN {tenants:Array(String)} AND conversation_id IN (
         SELECT conversation_id FROM durations
-        WHERE tenant = {tenant:String} AND kind = 'first_response' AND ended_at >= {since:DateTime64(3, 'UTC')}))
-GROUP BY d.team`)
+        WHERE tenant IN {tenants:Array(String)} AND kind = 'first_response' AND ended_at >= {since:DateTime64(3, 'UTC')}))
+GROUP BY d.tenant, d.team`)
 	if err != nil {
 		return fmt.Errorf("cases: team first responses: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var team string
+		var tenant, team string
 		var n, within uint64
-		if err := rows.Scan(&team, &n, &within); err != nil {
+		if err := rows.Scan(&tenant, &team, &n, &within); err != nil {
 			return fmt.Errorf("cases: team first responses: %w", err)
 		}
-		t := get(team)
+		t := get(tenant, team)
 		t.FirstResponses, t.WithinTarget = int64(n), int64(within)
 	}
 	return rows.Err()
@@ -201,37 +225,37 @@ GROUP BY d.team`)
 // closed, by the team of the queued interval: each interval that began in
 // the window as active or closed, after a queued one. Only the
 // conversations with such an interval are read in full (by their key).
-func (s *Store) teamDepartures(ctx context.Context, _ time.Time, get func(string) *Team) error {
-	return s.countByTeam(ctx, "queue departures", `SELECT previous_team, count()
+func (s *Store) teamDepartures(ctx context.Context, _ time.Time, get func(string, string) *Team) error {
+	return s.countByTeam(ctx, "queue departures", `SELECT tenant, previous_team, count()
 FROM (
-    SELECT status, valid_from,
+    SELECT tenant, status, valid_from,
         lagInFrame(status) OVER w AS previous_status, lagInFrame(team) OVER w AS previous_team
     FROM status_history FINAL
-    WHERE tenant = {tenant:String} AND conversation_id IN (
+    WHERE tenant IN {tenants:Array(String)} AND conversation_id IN (
         SELECT conversation_id FROM status_history
-        WHERE tenant = {tenant:String} AND status IN ('active', 'closed')
+        WHERE tenant IN {tenants:Array(String)} AND status IN ('active', 'closed')
           AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')})
     WINDOW w AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
 )
 WHERE previous_status = 'queued' AND status IN ('active', 'closed')
   AND valid_from >= {since:DateTime64(3, 'UTC')} AND valid_from < {now:DateTime64(3, 'UTC')}
-GROUP BY previous_team`, get, func(t *Team, n int64) { t.QueueDepartures = n })
+GROUP BY tenant, previous_team`, get, func(t *Team, n int64) { t.QueueDepartures = n })
 }
 
-// countByTeam runs sql, whose rows are (team, count), into set.
-func (s *Store) countByTeam(ctx context.Context, what, sql string, get func(string) *Team, set func(*Team, int64)) error {
+// countByTeam runs sql, whose rows are (tenant, team, count), into set.
+func (s *Store) countByTeam(ctx context.Context, what, sql string, get func(string, string) *Team, set func(*Team, int64)) error {
 	rows, err := s.conn.Query(ctx, sql)
 	if err != nil {
 		return fmt.Errorf("cases: team %s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var team string
+		var tenant, team string
 		var n uint64
-		if err := rows.Scan(&team, &n); err != nil {
+		if err := rows.Scan(&tenant, &team, &n); err != nil {
 			return fmt.Errorf("cases: team %s: %w", what, err)
 		}
-		set(get(team), int64(n))
+		set(get(tenant, team), int64(n))
 	}
 	return rows.Err()
 }

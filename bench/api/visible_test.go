@@ -146,7 +146,10 @@ var addrRE = regexp.MustCompile(`msg="(ingest|api) listening".* addr=(\S+)`)
 // startAll builds floorwatch and runs `floorwatch all` with config.yaml
 // on a fresh database and topic prefix; it is stopped (SIGTERM) when b
 // ends. It returns the ingest and API base URLs.
-func startAll(b *testing.B) (ingest, apiBase string) {
+func startAll(b *testing.B) (ingest, apiBase string) { return startAllWith(b, "../../config.yaml") }
+
+// startAllWith is startAll with the configuration file cfg.
+func startAllWith(b *testing.B, cfg string) (ingest, apiBase string) {
 	brokers := testenv.KafkaBrokers(b)
 	chAddr, _ := testenv.ClickHouse(b)
 	bin := filepath.Join(b.TempDir(), "floorwatch")
@@ -156,7 +159,7 @@ func startAll(b *testing.B) (ingest, apiBase string) {
 	prefix := testenv.UniqueName(b, "bench_visible")
 	admin := testenv.ClickHouseConn(b, "")
 	b.Cleanup(func() { _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+prefix+" SYNC") })
-	cmd := exec.Command(bin, "all", "--config", "../../config.yaml", "--instance", "bench", "--topic-prefix", prefix+".")
+	cmd := exec.Command(bin, "all", "--config", cfg, "--instance", "bench", "--topic-prefix", prefix+".")
 	cmd.Env = append(os.Environ(), "FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","), "FLOORWATCH_KAFKA_PARTITIONS=4",
 		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr, "FLOORWATCH_CLICKHOUSE_DATABASE="+prefix,
 		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0", "FLOORWATCH_API_LISTEN=127.0.0.1:0", "FLOORWATCH_METRICS_LISTEN=",
