@@ -11,11 +11,11 @@ import (
 type Metrics struct {
 	rounds       *prometheus.CounterVec
 	roundSeconds prometheus.Histogram
-	changes     *prometheus.CounterVec
-	attempts    *prometheus.CounterVec
-	latency     prometheus.Histogram
-	pending     prometheus.Gauge
-	partitions  prometheus.Gauge
+	changes      *prometheus.CounterVec
+	attempts     *prometheus.CounterVec
+	latency      prometheus.Histogram
+	pending      prometheus.Gauge
+	partitions   prometheus.Gauge
 }
 
 // NewMetrics creates the series and registers them with reg (nil: none).

@@ -22,11 +22,11 @@ type partition struct {
 	// claimSeen: the claim was read back; live: that and the producer
 	// is open, so p acts; gone: released, acting no more.
 	claimSeen, live, gone bool
-	states     map[string]*schemas.AlertState // by AlertKey
-	queues     map[string]*queue              // by tenant and URL fingerprint
-	ctx        context.Context                // ends when released
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup // the claim and the delivery goroutines
+	states                map[string]*schemas.AlertState // by AlertKey
+	queues                map[string]*queue              // by tenant and URL fingerprint
+	ctx                   context.Context                // ends when released
+	cancel                context.CancelFunc
+	wg                    sync.WaitGroup // the claim and the delivery goroutines
 }
 
 // finish waits for p's goroutines, then closes its producer; without the
