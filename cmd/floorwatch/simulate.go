@@ -30,6 +30,7 @@ const simulateUsage = "usage: floorwatch simulate [--config F] [--url URL] [--ou
 // simulateFlags are the flags of `floorwatch simulate`, parsed.
 type simulateFlags struct {
 	config, url, out, start string
+	receiveAlerts           string
 	rate, speedup           float64
 	duration                time.Duration
 	conversations           int
@@ -61,6 +62,7 @@ func runSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.StringVar(&f.start, "start", "", "simulated start, RFC 3339 or \"now\" (default now); in the past with --url, the run catches up faster than real time and stops at the present")
 	fs.Float64Var(&f.speedup, "speedup", 10, "when catching up from a past --start: how many times faster than real time the simulated clock runs on average")
 	fs.IntVar(&f.connections, "connections", 8, "requests in flight at most with --url")
+	fs.StringVar(&f.receiveAlerts, "receive-alerts", "", "also play the tenants' alert receivers on this address (host:port): print each notification whose signature verifies")
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
@@ -126,6 +128,13 @@ func simulateWith(ctx context.Context, env *cmdEnv, cfg *config.Config, f simula
 	g, err := simulate.New(cfg, run.gen)
 	if err != nil {
 		return err
+	}
+	if f.receiveAlerts != "" {
+		stop, err := receiveAlerts(f.receiveAlerts, cfg.Directory(), env.stderr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if f.out != "" {
 		var w io.Writer = env.stdout

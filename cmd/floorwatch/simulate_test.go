@@ -2,18 +2,23 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/floorwatch/floorwatch/api/alerts"
+	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -109,4 +114,68 @@ func countLines(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return strings.Count(string(b), "\n")
+}
+
+// simulate --receive-alerts plays the tenants' receivers: a notification
+// signed with its tenant's notify secret is printed and answered 204; one
+// signed with another secret, or another tenant's, gets 401.
+func TestSimulateReceivesAlertNotifications(t *testing.T) {
+	cfg, err := config.Load("../../config.yaml", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := free.Addr().String()
+	free.Close()
+	stop, err := receiveAlerts(ln, cfg.Directory(), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	body := `{"id":"abc","tenant":"acme","rule":"sales-queue","state":"firing","value":4,"team":"sales","at":"2026-12-03T10:00:00.000Z"}`
+	post := func(secret, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+ln+"/alerts/acme", strings.NewReader(body))
+		req.Header.Set(alerts.SignatureHeader, alerts.Sign([]byte(secret), []byte(body)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := post("dev-acme-alert-secret", body); s != http.StatusNoContent {
+		t.Errorf("signed with acme's secret: %d, want 204", s)
+	}
+	if s := post("guess", body); s != http.StatusUnauthorized {
+		t.Errorf("signed with another secret: %d, want 401", s)
+	}
+	if s := post("dev-acme-alert-secret", strings.Replace(body, `"acme"`, `"globex"`, 1)); s != http.StatusUnauthorized {
+		t.Errorf("acme's secret on globex's notification: %d, want 401", s)
+	}
+	if got, want := out.String(), "alert: acme sales-queue firing (sales) value=4 at=2026-12-03T10:00:00.000Z id=abc\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in two
+// goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
