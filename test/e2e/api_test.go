@@ -130,6 +130,13 @@ type pipeline struct {
 
 func startPipeline(ctx context.Context, t *testing.T, name string) *pipeline {
 	t.Helper()
+	return startPipelineWith(ctx, t, name, nil)
+}
+
+// startPipelineWith is startPipeline on config.yaml changed by edit (each
+// tenant's section, by id) after its business hours are removed.
+func startPipelineWith(ctx context.Context, t *testing.T, name string, edit func(tenants map[string]map[string]any)) *pipeline {
+	t.Helper()
 	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
 	tmp := t.TempDir()
@@ -145,7 +152,7 @@ func startPipeline(ctx context.Context, t *testing.T, name string) *pipeline {
 		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
 		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
-	desk := alwaysOpenConfig(t, tmp)
+	desk := alwaysOpenConfig(t, tmp, edit)
 	all := startAllWith(ctx, t, bin, desk, env, prefix+".")
 	addrs := all.awaitEach(ctx, t, "ingest listening", "api listening")
 	cfg, err := config.Load(desk, func(string) string { return "" })
@@ -255,8 +262,9 @@ func (p *pipeline) awaitCase(ctx context.Context, t *testing.T, token, list, cus
 
 // alwaysOpenConfig writes config.yaml without its business hours: a test
 // that watches a case queue and move must not see it to recover instead
-// because it runs at lunch time in Paris or on a Sunday.
-func alwaysOpenConfig(t *testing.T, dir string) string {
+// because it runs at lunch time in Paris or on a Sunday. edit, when not
+// nil, changes the tenants' sections further.
+func alwaysOpenConfig(t *testing.T, dir string, edit func(tenants map[string]map[string]any)) string {
 	t.Helper()
 	raw, err := os.ReadFile(rootConfig)
 	if err != nil {
@@ -267,8 +275,11 @@ func alwaysOpenConfig(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	tenants, _ := doc["tenants"].([]any)
+	byID := map[string]map[string]any{}
 	for _, tn := range tenants {
 		m, _ := tn.(map[string]any)
+		id, _ := m["id"].(string)
+		byID[id] = m
 		delete(m, "business_hours")
 		teams, _ := m["teams"].(map[string]any)
 		for name, team := range teams {
@@ -277,6 +288,9 @@ func alwaysOpenConfig(t *testing.T, dir string) string {
 				teams[name] = tm
 			}
 		}
+	}
+	if edit != nil {
+		edit(byID)
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
