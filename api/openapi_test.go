@@ -76,6 +76,7 @@ func TestAnswersMatchTheOpenAPIDocument(t *testing.T) {
 		ended_at, ms, business_ms, target_ms) VALUES
 		('ar', 1, 'first_response', 0, 'acme', 'x', 'messaging', 'support', 'bob', '2026-11-20 09:03:00', 60001, 60001, 300000),
 		('aa', 1, 'first_response', 0, 'acme', 'whatsapp', 'messaging', 'support', 'bob', '2026-11-20 10:03:00', 60000, 60000, 300000)`)
+	loadAlerts(t, e.conn)
 	// The two average to 60 000.5 ms: answers hold whole milliseconds.
 	action := map[string]string{"to_team": "support", "idempotency_key": "doc"}
 	for _, c := range []struct {
@@ -96,6 +97,9 @@ func TestAnswersMatchTheOpenAPIDocument(t *testing.T) {
 		{"GET", "/api/v1/operators", "", acmeToken, nil, 200, ""},
 		{"GET", "/api/v1/teams", "", acmeToken, nil, 200, ""},
 		{"GET", "/api/v1/teams", "", "", nil, 401, ""},
+		{"GET", "/api/v1/alerts", "", acmeToken, nil, 200, ""},
+		{"GET", "/api/v1/alerts", "", globexToken, nil, 200, ""},
+		{"GET", "/api/v1/alerts?rule=sl-drop", "/api/v1/alerts", acmeToken, nil, 400, ""},
 		{"POST", "/api/v1/cases/aq/transfer", "/api/v1/cases/{conversation_id}/transfer", acmeToken, action, 202, ""},
 		{"POST", "/api/v1/cases/gq/transfer", "/api/v1/cases/{conversation_id}/transfer", acmeToken, map[string]string{"to_team": "a", "idempotency_key": "x"}, 404, ""},
 		{"POST", "/api/v1/cases/ac/transfer", "/api/v1/cases/{conversation_id}/transfer", acmeToken, map[string]string{"to_team": "a", "idempotency_key": "y"}, 409, ""},

@@ -44,6 +44,7 @@ func (s *Server) apiRoutes() []route {
 		{Route{http.MethodGet, "/api/v1/cases"}, s.cases, true},
 		{Route{http.MethodGet, "/api/v1/operators"}, s.operators, true},
 		{Route{http.MethodGet, "/api/v1/teams"}, s.teams, true},
+		{Route{http.MethodGet, "/api/v1/alerts"}, s.alerts, true},
 		{Route{http.MethodPost, "/api/v1/cases/{conversation_id}/transfer"}, s.transfer, false},
 		{Route{http.MethodPost, "/api/v1/cases/{conversation_id}/recover"}, s.recover, false},
 	}

@@ -24,6 +24,9 @@ type Directory interface {
 	Policy(tenant string) schemas.Policy
 	// Channels returns the channels a tenant has accounts on.
 	Channels(tenant string) []schemas.Channel
+	// AlertRules returns a tenant's alert rules, in configuration order,
+	// thresholds in the metric's unit.
+	AlertRules(tenant string) []schemas.AlertRule
 }
 
 // ReportFunc builds the indicator report of SPEC 5 over [from, to),
@@ -53,7 +56,7 @@ type Options struct {
 	// DrainTimeout bounds the wait for in-flight requests on shutdown (0: 30s).
 	DrainTimeout time.Duration
 	// ShareReadsFor is how long the answer of a live read (cases,
-	// operators, teams) is shared by the same tenant's identical requests
+	// operators, teams, alerts) is shared by the same tenant's identical requests
 	// (0: 500ms; negative: never).
 	ShareReadsFor time.Duration
 	// Now is the clock of wait ages, at-risk lines and actions (nil: time.Now).

@@ -43,6 +43,8 @@ func (d benchDirectory) Policy(tenant string) schemas.Policy {
 
 func (d benchDirectory) Channels(string) []schemas.Channel { return schemas.Channels }
 
+func (d benchDirectory) AlertRules(string) []schemas.AlertRule { return nil }
+
 // BenchmarkCaseList times GET /api/v1/cases (limit 50, the first page and
 // the page after it) for every list, over a desk of 100 000 open and
 // 100 000 closed conversations across 50 tenants

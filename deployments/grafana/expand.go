@@ -31,14 +31,17 @@ type Variable struct {
 }
 
 // Panel is one panel: its first target's SQL (with the plugin's macros and
-// template variables) and, under "floorwatch", the columns it must return.
+// template variables) and, under "floorwatch", the columns it must return
+// and, for a panel whose rows have only some of the segment columns (the
+// alert history: tenant and team), the segment variables it filters on.
 type Panel struct {
 	Title   string `json:"title"`
 	Targets []struct {
 		RawSQL string `json:"rawSql"`
 	} `json:"targets"`
 	Floorwatch struct {
-		Columns []string `json:"columns"`
+		Columns  []string `json:"columns"`
+		Segments []string `json:"segments"`
 	} `json:"floorwatch"`
 }
 

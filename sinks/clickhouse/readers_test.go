@@ -134,6 +134,11 @@ func TestEachTenantsReaderReadsOnlyItsRowsInEveryTableAndView(t *testing.T) {
 	if len(g.Tables) < 10 || len(g.Views) < 5 || !slices.Equal(g.Shared, []string{"watermarks"}) {
 		t.Fatalf("grants %+v: want every table with a tenant column, every view, watermarks", g)
 	}
+	for _, name := range []string{TableEvents, TableOperatorStatus, TableAlertHistory} {
+		if !slices.Contains(g.Tables, name) {
+			t.Errorf("%s is not among the tables read through a tenant filter: %v", name, g.Tables)
+		}
+	}
 	for _, name := range []string{"schema_migrations", "metrics_hour_mv"} {
 		if slices.Contains(slices.Concat(g.Tables, g.Views, g.Shared), name) {
 			t.Errorf("%s is granted to the readers", name)

@@ -15,9 +15,10 @@ type Row struct {
 	Value any
 }
 
-// Rows decodes one record value of topic into table rows. An error means
-// the record can never be written (undecodable, or a value the tables
-// refuse): the caller dead-letters it.
+// Rows decodes one record value of topic into table rows (none for a
+// record that is only bookkeeping, or a tombstone of the alerts topic).
+// An error means the record can never be written (undecodable, or a
+// value the tables refuse): the caller dead-letters it.
 func Rows(topic string, value []byte) ([]Row, error) {
 	switch topic {
 	case schemas.TopicMetrics:
@@ -41,6 +42,8 @@ func Rows(topic string, value []byte) ([]Row, error) {
 	case schemas.TopicOperatorStatus:
 		var e schemas.Event
 		return decode(value, &e, func() ([]Row, error) { return operatorStatusRows(&e) })
+	case schemas.TopicAlerts:
+		return alertRows(value)
 	}
 	return nil, fmt.Errorf("no table for topic %s", topic)
 }

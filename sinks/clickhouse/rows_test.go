@@ -32,6 +32,17 @@ func TestRowsAcceptsWhatTheTablesHoldAndRefusesTheRest(t *testing.T) {
 		{"a metric without tenant", schemas.TopicMetrics, `{"v":1,"minute":"2026-11-20T09:00:00Z","segment":{}}`, nil, "segment.tenant is required"},
 		{"a time DateTime64 cannot hold", schemas.TopicGauges, `{"v":1,"at":"2400-01-01T00:00:00Z","segment":{"tenant":"acme"}}`, nil, "outside 1900-2299"},
 		{"a status interval without id", schemas.TopicStatusChanges, `{"v":1,"seq":1,"version":1,"deleted":true}`, nil, "conversation_id is required"},
+		{"an alert rule's state with two notifications outstanding", schemas.TopicAlerts, alertRecord,
+			[]string{TableAlertHistory, TableAlertHistory}, ""},
+		{"an evaluator's claim", schemas.TopicAlerts, `{"v":1,"claim":"c-1"}`, nil, ""},
+		{"an alert rule that never changed state", schemas.TopicAlerts,
+			`{"v":1,"tenant":"acme","rule":{"name":"r","team":null,"metric":"queue_length","above":3},"seq":1,"state":"resolved"}`, nil, ""},
+		{"an alert state without tenant", schemas.TopicAlerts,
+			`{"v":1,"rule":{"name":"r","metric":"queue_length"},"seq":1,"state":"firing","since":"2026-11-20T09:00:00Z","id":"n1"}`, nil, "tenant is required"},
+		{"an outbox notification without time", schemas.TopicAlerts,
+			`{"v":1,"tenant":"acme","rule":{"name":"r","metric":"queue_length"},"seq":1,"outbox":[{"notification":{"id":"n1","state":"firing"},"pending":["f"]}]}`,
+			nil, "outbox.notification.at is required"},
+		{"an alert state that is not JSON", schemas.TopicAlerts, `{"v":`, nil, "undecodable"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,6 +74,7 @@ func FuzzRowsNeverPanics(f *testing.F) {
 	f.Add(schemas.TopicConversations, []byte(`{"conversation_id":"c","tenant":"t","opened_at":"2026-11-20T09:00:00Z"}`))
 	f.Add(schemas.TopicMetrics, []byte(`{"minute":"2026-11-20T09:00:00Z","segment":{"tenant":"t"}}`))
 	f.Add(schemas.TopicEvents, []byte(`{"kind":"customer_message","tenant":"t","occurred_at":"2026-11-20T09:00:00Z"}`))
+	f.Add(schemas.TopicAlerts, []byte(alertRecord))
 	f.Fuzz(func(t *testing.T, topic string, value []byte) {
 		rows, err := Rows(topic, value)
 		if err != nil {
@@ -83,7 +95,7 @@ func TestEveryRowTypeMatchesItsTable(t *testing.T) {
 	cfg := testDatabase(t)
 	conn := testenv.ClickHouseConn(t, cfg.Database)
 	for _, table := range []string{TableMetricsMinute, TableConversations, TableDurations, TableStatusHistory, TableGauges,
-		TableWatermarks, TableEvents, TableDeadLetters, TableOperatorStatus} {
+		TableWatermarks, TableEvents, TableDeadLetters, TableOperatorStatus, TableAlertHistory} {
 		rows, err := conn.Query(context.Background(), "SELECT name FROM system.columns WHERE database = ? AND table = ? "+
 			"AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')", cfg.Database, table)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -77,6 +79,43 @@ func (f *fixture) count(query string) int64 {
 		f.t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// rows runs query and renders each row as its values joined by spaces.
+func (f *fixture) rows(query string) []string {
+	f.t.Helper()
+	rows, err := f.conn.Query(context.Background(), query)
+	if err != nil {
+		f.t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(rows.ColumnTypes()))
+		for i, ct := range rows.ColumnTypes() {
+			vals[i] = reflect.New(ct.ScanType()).Interface()
+		}
+		if err := rows.Scan(vals...); err != nil {
+			f.t.Fatalf("%s: %v", query, err)
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			rv := reflect.ValueOf(v).Elem()
+			switch {
+			case rv.Kind() == reflect.Pointer && rv.IsNil():
+				parts[i] = "NULL"
+			case rv.Kind() == reflect.Pointer:
+				parts[i] = fmt.Sprint(rv.Elem().Interface())
+			default:
+				parts[i] = fmt.Sprint(rv.Interface())
+			}
+		}
+		out = append(out, strings.Join(parts, " "))
+	}
+	if err := rows.Err(); err != nil {
+		f.t.Fatalf("%s: %v", query, err)
+	}
+	return out
 }
 
 // waitFor polls query until it returns want, or fails after a while.

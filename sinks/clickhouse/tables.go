@@ -16,6 +16,7 @@ const (
 	TableEvents         = "events"
 	TableDeadLetters    = "dead_letters"
 	TableOperatorStatus = "operator_status"
+	TableAlertHistory   = "alert_history"
 )
 
 // A row type per table: its `ch` tags are the columns the sink writes, in
@@ -208,6 +209,21 @@ type operatorStatusRow struct {
 	ID         string    `ch:"id"`
 }
 
+type alertHistoryRow struct {
+	Tenant            string    `ch:"tenant"`
+	ID                string    `ch:"id"`
+	Rule              string    `ch:"rule"`
+	Team              *string   `ch:"team"`
+	Metric            string    `ch:"metric"`
+	Above             *float64  `ch:"above"`
+	Below             *float64  `ch:"below"`
+	State             string    `ch:"state"`
+	Value             *float64  `ch:"value"`
+	At                time.Time `ch:"at"`
+	DeliveriesPending uint16    `ch:"deliveries_pending"`
+	Seq               uint64    `ch:"seq"`
+}
+
 // rowTypes maps each table to its row type.
 func rowType(table string) reflect.Type {
 	switch table {
@@ -229,6 +245,8 @@ func rowType(table string) reflect.Type {
 		return reflect.TypeFor[deadLettersRow]()
 	case TableOperatorStatus:
 		return reflect.TypeFor[operatorStatusRow]()
+	case TableAlertHistory:
+		return reflect.TypeFor[alertHistoryRow]()
 	}
 	return nil
 }

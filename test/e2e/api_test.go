@@ -277,7 +277,8 @@ func (p *pipeline) awaitCase(ctx context.Context, t *testing.T, token, list, cus
 
 // alwaysOpenConfig writes config.yaml without its business hours: a test
 // that watches a case queue and move must not see it to recover instead
-// because it runs at lunch time in Paris or on a Sunday.
+// because it runs at lunch time in Paris or on a Sunday. edit, when not
+// nil, changes the tenants' sections further.
 func alwaysOpenConfig(t *testing.T, dir string, edit func(tenants map[string]map[string]any)) string {
 	t.Helper()
 	raw, err := os.ReadFile(rootConfig)

@@ -24,7 +24,9 @@ const screenshotPath = "../../.local/console.png"
 // gives their token, sees the queued case appear; the platform assigns it
 // and it moves to the current cases; the supervisor transfers it to
 // another team from the console's dialog, and sees it move to that team's
-// queue and today's transferred count rise. The page refreshes by itself.
+// queue and today's transferred count rise. An alert rule that fires
+// shows in the strip at the top until it resolves. The page refreshes by
+// itself.
 func TestConsoleInABrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: needs Kafka, ClickHouse and chromium")
@@ -32,7 +34,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	chromium := findChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
-	p := startPipeline(ctx, t, "console")
+	p := startPipelineWith(ctx, t, "console", withAlertRule("acme", consoleRule))
 	customer := "33655500002"
 	now := time.Now().UTC()
 	p.send.webhook("acme", whatsappBody("100000000000001", customer, "wamid.console-1", now.Add(-3*time.Second)))
@@ -86,6 +88,37 @@ func TestConsoleInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#main")),
 	)
+	// The rule's changes are written as the sink writes them (the
+	// evaluator's own tests cover how they come about): the strip shows
+	// the rule while its latest change is firing.
+	conn := testenv.ClickHouseConn(t, p.database)
+	alertChange := func(id, state string, value float64, at time.Time, seq int) {
+		t.Helper()
+		err := conn.Exec(ctx, `INSERT INTO alert_history (tenant, id, rule, team, metric, above, state, value, at, deliveries_pending, seq)
+			VALUES ('acme', ?, ?, 'sales', 'oldest_wait', 3600000, ?, ?, ?, 0, ?)`, id, consoleRule["name"], state, value, at, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	alert := fmt.Sprintf(`#alert-list li[data-rule="%s"]`, consoleRule["name"])
+	step("no alert fires: the strip is calm",
+		within(`document.querySelector('#alerts').dataset.state === 'calm' && !document.querySelector('#alerts-calm').hidden`),
+		within(`document.querySelector('#alerts-calm').textContent.startsWith('No alert firing')`),
+	)
+	alertChange("console-fired", "firing", 3723000, time.Now().Add(-90*time.Second), 1)
+	step("a firing rule shows at the top: name, team, its value as a duration, since when",
+		chromedp.WaitVisible(chromedp.CSS(alert)),
+		within(fmt.Sprintf(`(() => { const li = document.querySelector('%s'); return !!li && li.querySelector('.team').textContent === 'sales'
+			&& li.querySelector('.value').textContent === 'Oldest wait 1 h 02 min (above 1 h 00 min)'
+			&& /^for [12] min$/.test(li.querySelector('.since').textContent); })()`, alert)),
+		within(`document.querySelector('#alerts').dataset.state === 'firing' && document.querySelector('#alerts-calm').hidden`),
+	)
+	shot("../../.local/console-alert.png")
+	alertChange("console-resolved", "resolved", 1000, time.Now(), 2)
+	step("resolved, it leaves the strip",
+		within(fmt.Sprintf(`document.querySelector('%s') === null`, alert)),
+		within(`document.querySelector('#alerts').dataset.state === 'calm'`),
+	)
 	step("the queued case appears (the list's tab chosen with the keyboard)",
 		chromedp.Focus(chromedp.CSS("#tab-current")),
 		chromedp.KeyEvent(kb.ArrowRight),
@@ -120,6 +153,28 @@ func TestConsoleInABrowser(t *testing.T) {
 	shot(screenshotPath)
 	t.Logf("screenshot: %s", screenshotPath)
 	p.all.stop(t)
+}
+
+// consoleRule is the alert rule the console test gives acme: sales'
+// oldest wait above an hour, which the test's cases never reach.
+var consoleRule = map[string]any{"name": "console-sales-wait", "team": "sales", "metric": "oldest_wait", "above": "1h"}
+
+// withAlertRule adds rule to tenant's alert rules, with a notify URL
+// where nothing listens when the tenant has none.
+func withAlertRule(tenant string, rule map[string]any) func(map[string]map[string]any) {
+	return func(tenants map[string]map[string]any) {
+		tn := tenants[tenant]
+		alerts, _ := tn["alerts"].(map[string]any)
+		if alerts == nil {
+			alerts = map[string]any{}
+		}
+		if notify, _ := alerts["notify"].([]any); len(notify) == 0 {
+			alerts["notify"] = []any{map[string]any{"url": "http://127.0.0.1:9/alerts", "secret": "e2e-console-notify-secret"}}
+		}
+		rules, _ := alerts["rules"].([]any)
+		alerts["rules"] = append(rules, rule)
+		tn["alerts"] = alerts
+	}
 }
 
 // findChromium returns the browser to drive: $FLOORWATCH_CHROMIUM, else

@@ -17,6 +17,10 @@
   const REASONS = { outside_business_hours: "Outside business hours", operator_unavailable: "Operator unavailable", unanswered: "Unanswered" };
   const RISKS = { service_level: "Service level", unanswered: "Unanswered", window: "Window ends" };
   const CHANNELS = { whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram", x: "X" };
+  const METRICS = {
+    queue_length: "Queued", oldest_wait: "Oldest wait", at_risk_cases: "At risk", to_recover_cases: "To recover",
+    expired_cases: "Expired", service_level_30m: "Service level (30 min)", operators_available: "Operators available",
+  };
 
   const $ = (sel) => document.querySelector(sel);
   const state = {
@@ -31,9 +35,10 @@
     failing: false,
     timer: null,
     round: 0,
-    data: { risk: [], cases: [], operators: [], teams: [], report: null, next: null },
+    data: { alerts: null, risk: [], cases: [], operators: [], teams: [], report: null, next: null },
     seenTypes: new Set(["messaging"]),
     desk: "",
+    alertsSeen: false, // a rule firing at sign-in is shown, not announced
   };
 
   // ---- time -------------------------------------------------------------
@@ -134,6 +139,9 @@
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
     state.me = null;
+    state.data.alerts = null;
+    state.alertsSeen = false;
+    $("#alert-list").replaceChildren();
     clearTimeout(state.timer);
     state.timer = null;
     $("#main").hidden = true;
@@ -177,14 +185,15 @@
   // in the background, never holding up the live panels.
   async function refresh() {
     if (serverNow() >= Date.parse(state.me.today.to)) state.me = await api("/api/v1/me");
-    const [risk, list, operators, teams] = await Promise.all([
+    const [alerts, risk, list, operators, teams] = await Promise.all([
+      api("/api/v1/alerts"),
       api(listQuery("at_risk", 100)),
       api(listQuery(state.list, state.limit)),
       api("/api/v1/operators"),
       api("/api/v1/teams"),
     ]);
     state.asOf = list.as_of;
-    state.data = Object.assign(state.data, { risk: risk.cases, cases: list.cases, next: list.next_cursor, operators: operators.operators, teams: teams.teams });
+    state.data = Object.assign(state.data, { alerts: alerts.rules, risk: risk.cases, cases: list.cases, next: list.next_cursor, operators: operators.operators, teams: teams.teams });
     for (const c of list.cases) state.seenTypes.add(c.interaction_type);
     state.desk = fingerprint();
     render();
@@ -365,6 +374,7 @@
   // ---- rendering --------------------------------------------------------
 
   function render() {
+    renderAlerts();
     renderRisk();
     renderTiles();
     renderCases();
@@ -374,6 +384,69 @@
     refreshFilterOptions();
     renderCounts();
     renderFreshness();
+  }
+
+  // metricValue writes a value of an alert metric in its unit: a wait as
+  // a duration, a share in percent, the others as counts.
+  function metricValue(metric, v) {
+    if (v == null) return "—";
+    if (metric === "oldest_wait") return duration(v);
+    if (metric === "service_level_30m") return Math.round(v * 1000) / 10 + " %";
+    return String(Math.round(v));
+  }
+
+  // renderAlerts shows each firing rule in the strip above everything,
+  // keyed by rule name so an entry keeps its place while it fires, and
+  // announces the rules that started firing since the previous round.
+  function renderAlerts() {
+    const rules = state.data.alerts;
+    if (!rules) return;
+    const firing = rules.filter((r) => r.state === "firing");
+    const strip = $("#alerts");
+    strip.dataset.state = firing.length ? "firing" : "calm";
+    setText($("#alerts-count"), String(firing.length));
+    const calm = $("#alerts-calm");
+    calm.hidden = firing.length > 0;
+    setText(calm, rules.length ? "No alert firing (" + rules.length + (rules.length === 1 ? " rule" : " rules") + " watched)." : "No alert rule is configured for this tenant.");
+    const list = $("#alert-list");
+    list.hidden = firing.length === 0;
+    const existing = new Map(Array.from(list.children, (li) => [li.dataset.rule, li]));
+    const started = [];
+    let prev = null;
+    for (const r of firing) {
+      let li = existing.get(r.name);
+      if (!li) {
+        li = document.createElement("li");
+        li.dataset.rule = r.name;
+        for (const cls of ["badge firing", "rule", "team", "value", "since"]) {
+          const span = document.createElement("span");
+          span.className = cls;
+          li.append(span);
+        }
+        li.children[0].textContent = "Firing";
+        if (state.alertsSeen) started.push(r.name);
+      }
+      existing.delete(r.name);
+      const [, name, team, value, age] = li.children;
+      setText(name, r.name);
+      setText(team, r.team || "all teams");
+      const limit = r.above != null ? "above " + metricValue(r.metric, r.above) : r.below != null ? "below " + metricValue(r.metric, r.below) : "";
+      setText(value, (METRICS[r.metric] || r.metric) + " " + metricValue(r.metric, r.value) + (limit ? " (" + limit + ")" : ""));
+      age.dataset.since = r.since || "";
+      const at = prev ? prev.nextSibling : list.firstChild;
+      if (at !== li) list.insertBefore(li, at);
+      prev = li;
+    }
+    for (const li of existing.values()) li.remove();
+    tickAlerts();
+    if (started.length) announce("Alert firing: " + started.join(", ") + ".");
+    state.alertsSeen = true;
+  }
+
+  function tickAlerts() {
+    for (const el of document.querySelectorAll("#alert-list .since")) {
+      setText(el, el.dataset.since ? "for " + duration(Math.max(0, since(el.dataset.since))) : "");
+    }
   }
 
   function renderRisk() {
@@ -738,6 +811,7 @@
     bindControls();
     setInterval(() => {
       if (!state.token) return;
+      tickAlerts();
       tickRisk();
       tickCases();
       renderFreshness();
