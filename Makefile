@@ -47,8 +47,9 @@ FUZZTIME ?= 10m
 # `make bench` pattern and flags.
 BENCH ?= .
 BENCHFLAGS ?= -benchmem
+BENCHCOUNT ?= 3
 
-export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS
+export GOTESTFLAGS FUZZ_TARGETS FUZZTIME BENCH BENCHFLAGS BENCHCOUNT
 
 .PHONY: up down demo-traffic test bench fuzz chaos services-up services-down services-status services-reset
 

@@ -144,7 +144,7 @@ func BenchmarkCrossingToNotification(b *testing.B) {
 		}
 	}))
 	b.Cleanup(rcv.Close)
-	ingest, _ := startAllWith(b, alertConfig(b, rcv.URL, crossings/2))
+	ingest := startAllWith(b, alertConfig(b, rcv.URL, crossings/2)).ingest
 	var lat []time.Duration
 	for n := range b.N {
 		var customers []string
@@ -220,18 +220,26 @@ func alertConfig(b *testing.B, url string, rules int) string {
 }
 
 func platformEvent(b *testing.B, ingest, event string) {
+	if err := postPlatformEvent(ingest, event); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// postPlatformEvent sends one platform event with acme's API key.
+func postPlatformEvent(ingest, event string) error {
 	req, _ := http.NewRequest(http.MethodPost, ingest+"/v1/events", strings.NewReader(`{"events":[`+event+`]}`))
 	req.Header.Set("Authorization", "Bearer dev-acme-api-key")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		b.Fatalf("platform event: %d %s", resp.StatusCode, body)
+		return fmt.Errorf("platform event: %d %s", resp.StatusCode, body)
 	}
+	return nil
 }
 
 func f64(v float64) *float64 { return &v }

@@ -60,21 +60,44 @@ func BenchmarkActionToVisible(b *testing.B) {
 const supervisorToken = "dev-acme-supervisor-sam" // config.yaml's development token
 
 func call(b *testing.B, base, method, path, body string) (int, []byte) {
-	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+supervisorToken)
-	resp, err := http.DefaultClient.Do(req)
+	status, out, err := request(method, base+path, body)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return status, out
+}
+
+// request sends a supervisor's request (with its token) and returns the
+// answer's status and body.
+func request(method, url, body string) (int, []byte, error) {
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+supervisorToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
 	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	out, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, out, err
 }
 
 func queued(b *testing.B, base, team string) map[string]string {
-	status, body := call(b, base, http.MethodGet, "/api/v1/cases?list=queued&limit=500&team="+team, "")
+	q, err := queuedCases(base, team)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return q
+}
+
+// queuedCases maps the customer of each case in team's queue (first 500)
+// to its conversation id.
+func queuedCases(base, team string) (map[string]string, error) {
+	status, body, err := request(http.MethodGet, base+"/api/v1/cases?list=queued&limit=500&team="+team, "")
+	if err != nil {
+		return nil, err
+	}
 	if status != http.StatusOK {
-		b.Fatalf("queued: %d %s", status, body)
+		return nil, fmt.Errorf("queued: %d %s", status, body)
 	}
 	var page struct {
 		Cases []struct {
@@ -83,13 +106,13 @@ func queued(b *testing.B, base, team string) map[string]string {
 		} `json:"cases"`
 	}
 	if err := json.Unmarshal(body, &page); err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	out := map[string]string{}
 	for _, c := range page.Cases {
 		out[c.CustomerID] = c.ConversationID
 	}
-	return out
+	return out, nil
 }
 
 func queuedIn(b *testing.B, base, team, id string) bool {
@@ -146,10 +169,17 @@ var addrRE = regexp.MustCompile(`msg="(ingest|api) listening".* addr=(\S+)`)
 // startAll builds floorwatch and runs `floorwatch all` with config.yaml
 // on a fresh database and topic prefix; it is stopped (SIGTERM) when b
 // ends. It returns the ingest and API base URLs.
-func startAll(b *testing.B) (ingest, apiBase string) { return startAllWith(b, "../../config.yaml") }
+func startAll(b *testing.B) (ingest, apiBase string) {
+	p := startAllWith(b, "../../config.yaml")
+	return p.ingest, p.api
+}
+
+// pipeline is a running `floorwatch all`: its ingest and API base URLs
+// and its ClickHouse database.
+type pipeline struct{ ingest, api, database string }
 
 // startAllWith is startAll with the configuration file cfg.
-func startAllWith(b *testing.B, cfg string) (ingest, apiBase string) {
+func startAllWith(b *testing.B, cfg string) pipeline {
 	brokers := testenv.KafkaBrokers(b)
 	chAddr, _ := testenv.ClickHouse(b)
 	bin := filepath.Join(b.TempDir(), "floorwatch")
@@ -206,5 +236,5 @@ func startAllWith(b *testing.B, cfg string) (ingest, apiBase string) {
 			b.Fatalf("floorwatch all did not listen within 90 s:\n%s", log.String())
 		}
 	}
-	return found["ingest"], found["api"]
+	return pipeline{ingest: found["ingest"], api: found["api"], database: prefix}
 }

@@ -101,7 +101,9 @@ func measure(ctx context.Context, conn driver.Conn, sql string) (timing, error) 
 
 // BenchmarkDashboardPanels times every Grafana panel's query over generated
 // data (FLOORWATCH_BENCH_EVENTS raw events, default 10M, over 30 days) and
-// the same indicator computed from the raw events, and prints both.
+// the same indicator computed from the raw events, and prints both. It
+// reports the slowest panel's median (slowest_panel_ms) and the slowest of
+// the raw computations (slowest_raw_ms).
 func BenchmarkDashboardPanels(b *testing.B) {
 	s := benchScale(b)
 	conn := generated(b, s)
@@ -116,6 +118,7 @@ func BenchmarkDashboardPanels(b *testing.B) {
 	fmt.Printf("\nrange %s .. %s (%d days), interval %s, median of %d runs after a warm-up\n",
 		from.Format(time.RFC3339), to.Format(time.RFC3339), s.Days, iv, runs-1)
 	fmt.Printf("%-52s %12s %10s %12s %10s %8s\n", "panel", "rows read", "latency", "raw rows", "raw", "ratio")
+	var slowest, slowestRaw time.Duration
 	for b.Loop() {
 		for _, d := range ds {
 			for _, p := range d.Panels {
@@ -123,6 +126,7 @@ func BenchmarkDashboardPanels(b *testing.B) {
 				if err != nil {
 					b.Fatalf("%s: %v", p.Title, err)
 				}
+				slowest = max(slowest, t.median)
 				raw, ok := rawQuery(p.Title, fromSQL, toSQL, fmt.Sprint(int(iv.Seconds())))
 				if !ok {
 					if p.Title == "Events received per interval" {
@@ -136,11 +140,14 @@ func BenchmarkDashboardPanels(b *testing.B) {
 				if err != nil {
 					b.Fatalf("%s (raw): %v\n%s", p.Title, err, raw)
 				}
+				slowestRaw = max(slowestRaw, rt.median)
 				fmt.Printf("%-52.52s %12d %10s %12d %10s %7.1fx\n", p.Title, t.rows, ms(t.median), rt.rows, ms(rt.median),
 					float64(rt.median)/float64(t.median))
 			}
 		}
 	}
+	b.ReportMetric(float64(slowest.Microseconds())/1000, "slowest_panel_ms")
+	b.ReportMetric(float64(slowestRaw.Microseconds())/1000, "slowest_raw_ms")
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
