@@ -24,13 +24,12 @@ type headline struct {
 	// peerUnit is the same benchmark's measure of the peer or ceiling
 	// (empty when peerText says what bounds the figure instead).
 	peer, peerUnit, peerText string
+	lower                    bool // a cost: less is better
 }
 
 var headlines = []headline{
 	{what: "ingest: CPU per signed WhatsApp webhook (µs)", bench: "BenchmarkIngestAgainstBareProducer", unit: "ingest-cpu-µs/req",
-		peer: "bare handler: read the body, produce, answer", peerUnit: "bare-cpu-µs/req"},
-	{what: "ingest: signed WhatsApp webhooks/s per core", bench: "BenchmarkSignedWhatsAppRequest", unit: "req/s/core",
-		peerText: "ceiling: 1e6 / the bare handler's µs above"},
+		peer: "bare handler: read the body, produce, answer", peerUnit: "bare-cpu-µs/req", lower: true},
 	{what: "processors, exactly-once: events/s per core", bench: "BenchmarkDeliveryModes", unit: "eos-events/s/core",
 		peer: "transactional consume-produce loop doing no work", peerUnit: "bare-events/s/core"},
 	{what: "processors, at-least-once: events/s per core", bench: "BenchmarkDeliveryModes", unit: "alo-events/s/core",
@@ -67,9 +66,9 @@ var headlines = []headline{
 	{what: "alert crossing → notification POST, p50 (ms)", bench: "BenchmarkCrossingToNotification", unit: "p50_ms",
 		peerText: "floor: flush 1 s + batch 1 s + evaluate_every 2 s"},
 	{what: "alert rules: one round, 1000 rules over 50 tenants (ms)", bench: "BenchmarkAlertRules", unit: "round_ms",
-		peer: "GET /api/v1/teams for one tenant, p50", peerUnit: "teams_read_p50_ms"},
+		peer: "GET /api/v1/teams for one tenant, p50", peerUnit: "teams_read_p50_ms", lower: true},
 	{what: "Grafana: slowest panel over the generated month (ms)", bench: "BenchmarkDashboardPanels", unit: "slowest_panel_ms",
-		peer: "the same indicators from the raw events, slowest", peerUnit: "slowest_raw_ms"},
+		peer: "the same indicators from the raw events, slowest", peerUnit: "slowest_raw_ms", lower: true},
 	{what: "processors: memory per open conversation (B)", bench: "BenchmarkMemoryPerOpenConversation", unit: "B/conv",
 		peerText: "target ≤ 512"},
 }
@@ -199,8 +198,9 @@ func table(w io.Writer, results []result, cpu string, cores int) {
 		return spreadOf(vs)
 	}
 
-	fmt.Fprintf(w, "\n%d cores (GOMAXPROCS of the benchmarks), %s; median of the runs (min–max); peers measured in the same benchmark run\n\n", cores, cpu)
-	fmt.Fprintln(w, "| figure | median (min–max) | runs | peer or ceiling | peer median (min–max) | figure / peer |")
+	fmt.Fprintf(w, "\n%d cores (GOMAXPROCS of the benchmarks), %s; median of the runs (min–max); peers measured in the same benchmark run;\n"+
+		"share of the peer: figure / peer, or peer / figure for a cost (1 = as good as the peer)\n\n", cores, cpu)
+	fmt.Fprintln(w, "| figure | median (min–max) | runs | peer or ceiling | peer median (min–max) | share of the peer |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	shown := map[string]bool{}
 	for _, h := range headlines {
@@ -211,8 +211,12 @@ func table(w io.Writer, results []result, cpu string, cores int) {
 			shown[h.bench+"\x00"+h.peerUnit] = true
 			p := get(h.bench, h.peerUnit)
 			peerFig = p.String()
-			if s.runs > 0 && p.runs > 0 && p.median != 0 {
-				ratio = fmt.Sprintf("%.2f", s.median/p.median)
+			if s.runs > 0 && p.runs > 0 && p.median != 0 && s.median != 0 {
+				r := s.median / p.median
+				if h.lower {
+					r = 1 / r
+				}
+				ratio = fmt.Sprintf("%.2f", r)
 			}
 		}
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s |\n", h.what, s, s.runs, peer, peerFig, ratio)
