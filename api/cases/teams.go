@@ -145,15 +145,22 @@ func (t *Team) finish() {
 		sl := float64(t.WithinTarget) / float64(t.FirstResponses)
 		t.ServiceLevel = &sl
 	}
+	t.ExpectedWaitMs = t.ExpectedWait()
+}
+
+// ExpectedWait is a new case's expected wait in the queue, in ms, by
+// Little's law (W = L / λ, λ = departures / HealthWindow): 0 with nothing
+// queued, nil (unknown) when cases wait and none left in the window.
+func (t Team) ExpectedWait() *int64 {
 	switch {
 	case t.Queued == 0:
 		zero := int64(0)
-		t.ExpectedWaitMs = &zero
+		return &zero
 	case t.QueueDepartures > 0:
-		// Little's law, W = L / λ, with λ = departures / window.
 		w := t.Queued * HealthWindow.Milliseconds() / t.QueueDepartures
-		t.ExpectedWaitMs = &w
+		return &w
 	}
+	return nil
 }
 
 func (s *Store) teamCases(ctx context.Context, now time.Time, get func(string, string) *Team) error {
