@@ -20,7 +20,7 @@ type Process struct {
 }
 
 func (c *Process) setDefaults() {
-	c.FlushInterval = time.Second
+	c.FlushInterval = 500 * time.Millisecond
 	c.GaugeInterval = 10 * time.Second
 	c.IdleAdvance = time.Second
 	c.ExactlyOnce = true

@@ -12,7 +12,7 @@ type Sink struct {
 
 func (c *Sink) setDefaults() {
 	c.BatchRows = 10000
-	c.BatchInterval = time.Second
+	c.BatchInterval = 500 * time.Millisecond
 }
 
 func (c *Sink) validate(ps *problems, key string) {
