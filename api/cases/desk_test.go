@@ -62,10 +62,10 @@ func TestTeamsShowQueueHealth(t *testing.T) {
 		// sales: q1 (10:00) and q3 queued; a1 a3 a4 active, r1 r3 to recover, e2 expired; a3 and a4 at
 		// risk; ana, carl and dan available; x1's 5 min and a1's 1 min first responses against 2 min;
 		// x1 left the queue: 2 queued ÷ (1 per 30 min) = 60 min.
-		`{"team":"sales","queued":2,"oldest_queued_since":"2026-11-20T10:00:00.000Z","oldest_wait_ms":3600000,"open_cases":8,"active":3,"to_recover":2,"expired":1,"at_risk":2,"operators":{"available":3,"away":0,"offline":0},"first_responses_30m":2,"first_responses_within_target_30m":1,"service_level_30m":0.5,"service_level_target_ms":120000,"queue_departures_30m":1,"expected_wait_ms":3600000}`,
+		`{"team":"sales","queued":2,"oldest_queued_since":"2026-11-20T10:00:00.000Z","oldest_wait_ms":3600000,"open_cases":8,"active":3,"to_recover":2,"expired":1,"at_risk":2,"operators":{"available":3,"away":0,"offline":0},"first_responses_30m":2,"first_responses_within_target_30m":1,"service_level_30m":0.5,"service_level_target_ms":120000,"queue_departures_30m":1,"expected_wait_ms":2400000}`,
 		// support: q2 queued since 10:30; a2 q2 at risk; bob away, zed offline, eve available; a2's
 		// first response was at 10:20 (before the window); s1 left the queue, closed.
-		`{"team":"support","queued":1,"oldest_queued_since":"2026-11-20T10:30:00.000Z","oldest_wait_ms":1800000,"open_cases":4,"active":1,"to_recover":1,"expired":1,"at_risk":2,"operators":{"available":1,"away":1,"offline":1},"first_responses_30m":0,"first_responses_within_target_30m":0,"service_level_30m":null,"service_level_target_ms":300000,"queue_departures_30m":1,"expected_wait_ms":1800000}`,
+		`{"team":"support","queued":1,"oldest_queued_since":"2026-11-20T10:30:00.000Z","oldest_wait_ms":1800000,"open_cases":4,"active":1,"to_recover":1,"expired":1,"at_risk":2,"operators":{"available":1,"away":1,"offline":1},"first_responses_30m":0,"first_responses_within_target_30m":0,"service_level_30m":null,"service_level_target_ms":300000,"queue_departures_30m":1,"expected_wait_ms":2100000}`,
 		`{"team":"weekend","queued":0,"oldest_queued_since":null,"oldest_wait_ms":null,"open_cases":0,"active":0,"to_recover":0,"expired":0,"at_risk":0,"operators":{"available":0,"away":0,"offline":0},"first_responses_30m":0,"first_responses_within_target_30m":0,"service_level_30m":null,"service_level_target_ms":300000,"queue_departures_30m":0,"expected_wait_ms":0}`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -73,18 +73,16 @@ func TestTeamsShowQueueHealth(t *testing.T) {
 	}
 }
 
-// The expected wait: Little's law over the recent departures, 0 with
-// nothing queued, unknown when cases wait and none left the queue.
+// The expected wait: the median wait of the recent departures, 0 with
+// nothing queued and none left, unknown when cases wait and none left.
 func TestExpectedWait(t *testing.T) {
 	for _, c := range []struct {
-		queued, departures int64
-		want               string
-	}{{0, 0, "0"}, {0, 5, "0"}, {3, 0, "null"}, {3, 6, "900000"}, {1, 1, "1800000"}} {
-		tm := Team{Queued: c.queued, QueueDepartures: c.departures}
-		tm.finish()
-		got, _ := json.Marshal(tm.ExpectedWaitMs)
+		queued, departures, waitMs int64
+		want                       string
+	}{{0, 0, 0, "0"}, {0, 5, 60000, "60000"}, {3, 0, 0, "null"}, {3, 6, 120000, "120000"}, {1, 1, 1800000, "1800000"}} {
+		got, _ := json.Marshal(ExpectedWait(c.queued, c.departures, c.waitMs))
 		if string(got) != c.want {
-			t.Errorf("%d queued, %d departures: %s, want %s", c.queued, c.departures, got, c.want)
+			t.Errorf("%d queued, %d departures waiting %d ms: %s, want %s", c.queued, c.departures, c.waitMs, got, c.want)
 		}
 	}
 }

@@ -69,6 +69,8 @@ var headlines = []headline{
 		peer: "GET /api/v1/teams for one tenant, p50", peerUnit: "teams_read_p50_ms", lower: true},
 	{what: "Grafana: slowest panel over the generated month (ms)", bench: "BenchmarkDashboardPanels", unit: "slowest_panel_ms",
 		peer: "the same indicators from the raw events, slowest", peerUnit: "slowest_raw_ms", lower: true},
+	{what: "queue health: expected wait's absolute error, p50 (s)", bench: "BenchmarkExpectedWaitError", unit: "abs_error_p50_s",
+		peer: "Little's law over the same readings", peerUnit: "little_abs_error_p50_s", lower: true},
 	{what: "processors: memory per open conversation (B)", bench: "BenchmarkMemoryPerOpenConversation", unit: "B/conv",
 		peerText: "target ≤ 512"},
 }
