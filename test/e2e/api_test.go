@@ -151,22 +151,10 @@ func startPipeline(ctx context.Context, t *testing.T, name string) *pipeline {
 // edited by edit (nil: as it is), with extra environment variables.
 func startPipelineWith(ctx context.Context, t *testing.T, name string, edit func(tenants map[string]map[string]any), extraEnv ...string) *pipeline {
 	t.Helper()
-	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
 	tmp := t.TempDir()
 	bin := buildFloorwatch(ctx, t, tmp)
-	prefix := testenv.UniqueName(t, name)
-	database := strings.ReplaceAll(prefix, "-", "_")
-	env := append(os.Environ(),
-		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","),
-		"FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
-		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
-	env = append(env, extraEnv...)
+	prefix, database, env := pipelineEnv(t, name, extraEnv...)
 	desk := alwaysOpenConfig(t, tmp, edit)
 	all := startAllWith(ctx, t, bin, desk, env, prefix+".")
 	addrs := all.awaitEach(ctx, t, "ingest listening", "api listening")

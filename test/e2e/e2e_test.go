@@ -33,7 +33,6 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: needs Kafka and ClickHouse")
 	}
-	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
@@ -41,16 +40,7 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 	tmp := t.TempDir()
 	bin := buildFloorwatch(ctx, t, tmp)
 	signedFile := signRequests(t, tmp)
-	prefix := testenv.UniqueName(t, "e2e")
-	env := append(os.Environ(),
-		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","),
-		"FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
-		"FLOORWATCH_CLICKHOUSE_DATABASE="+strings.ReplaceAll(prefix, "-", "_"),
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
+	prefix, _, env := pipelineEnv(t, "e2e")
 
 	all := startAll(ctx, t, bin, env, prefix+".")
 	ingestAddr := all.await(ctx, t, "ingest listening")
@@ -162,6 +152,25 @@ func checkSpec5Fields(t *testing.T, report []byte, to time.Time) {
 	if counted == 0 {
 		t.Errorf("--to %s: no duration counted: the comparison covers no percentile", schemas.At(to))
 	}
+}
+
+// pipelineEnv is the environment of a `floorwatch all` on the test
+// services under a topic prefix and database of its own (named after
+// name), every listener on a free port, text logs, then extra.
+func pipelineEnv(t *testing.T, name string, extra ...string) (prefix, database string, env []string) {
+	prefix = testenv.UniqueName(t, name)
+	database = strings.ReplaceAll(prefix, "-", "_")
+	chAddr, _ := testenv.ClickHouse(t)
+	env = append(os.Environ(),
+		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(testenv.KafkaBrokers(t), ","),
+		"FLOORWATCH_KAFKA_PARTITIONS=4",
+		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
+		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
+		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
+	return prefix, database, append(env, extra...)
 }
 
 func buildFloorwatch(ctx context.Context, t *testing.T, dir string) string {

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,22 +27,12 @@ func TestStatusAtABusinessHoursEdge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: needs Kafka and ClickHouse")
 	}
-	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
 	tmp := t.TempDir()
 	bin := buildFloorwatch(ctx, t, tmp)
-	prefix := testenv.UniqueName(t, "edge")
-	database := strings.ReplaceAll(prefix, "-", "_")
-	env := append(os.Environ(),
-		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","),
-		"FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
-		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
+	prefix, database, env := pipelineEnv(t, "edge")
 	all := startAll(ctx, t, bin, env, prefix+".")
 	base := "http://" + all.await(ctx, t, "ingest listening")
 	cfg, err := config.Load(rootConfig, func(string) string { return "" })

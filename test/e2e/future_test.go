@@ -31,23 +31,12 @@ func TestOneTenantsFarFutureEventsChangeNothingOfAnothers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: needs Kafka and ClickHouse")
 	}
-	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	tmp := t.TempDir()
 	bin := buildFloorwatch(ctx, t, tmp)
-	prefix := testenv.UniqueName(t, "future")
-	database := strings.ReplaceAll(prefix, "-", "_")
-	env := append(os.Environ(),
-		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","),
-		"FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
-		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
+	prefix, database, env := pipelineEnv(t, "future")
 	all := startAll(ctx, t, bin, env, prefix+".")
 	base := "http://" + all.await(ctx, t, "ingest listening")
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +40,6 @@ func TestSimulatedTrafficReportEqualsReplayEqualsOracle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: needs Kafka and ClickHouse")
 	}
-	brokers := testenv.KafkaBrokers(t)
 	chAddr, _ := testenv.ClickHouse(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Minute)
 	defer cancel()
@@ -62,20 +60,10 @@ func TestSimulatedTrafficReportEqualsReplayEqualsOracle(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	bin := buildFloorwatch(ctx, t, tmp)
-	prefix := testenv.UniqueName(t, "sim")
-	database := strings.ReplaceAll(prefix, "-", "_")
-	env := append(os.Environ(),
-		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","),
-		"FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
-		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
-		// One address sends the whole simulated world as fast as ingest
-		// answers, its deliberate wrong keys included: far above what one
-		// client may get wrong per minute.
-		"FLOORWATCH_INGEST_AUTH_FAILURES_BURST=1000000",
-		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
+	// One address sends the whole simulated world as fast as ingest
+	// answers, its deliberate wrong keys included: far above what one
+	// client may get wrong per minute.
+	prefix, database, env := pipelineEnv(t, "sim", "FLOORWATCH_INGEST_AUTH_FAILURES_BURST=1000000")
 	timing.mark("build")
 	all := startAll(ctx, t, bin, env, prefix+".")
 	base := "http://" + all.await(ctx, t, "ingest listening")
