@@ -1,10 +1,12 @@
 package normalize
 
 import (
+	"encoding/json"
 	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -107,6 +109,38 @@ func FuzzVerifySignatures(f *testing.F) {
 		}
 		if ValidCRCToken(crc) && (strings.ContainsAny(crc, "{}\"<>' \n") || len(crc) > 256) {
 			t.Fatalf("crc_token %q accepted", crc)
+		}
+	})
+}
+
+// FuzzWhatsAppOnePassMatchesItemByItem: whenever a body reads in one pass,
+// reading it item by item gives the same result, so the fast path never
+// changes what a body means.
+func FuzzWhatsAppOnePassMatchesItemByItem(f *testing.F) {
+	seedFixtures(f, string(schemas.WhatsApp))
+	for _, body := range []string{
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages"}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":null}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[null,{"changes":[null,{"field":"x","value":5}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[null],"contacts":7}}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"errors":[{"code":"x"},3]}}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"id":{},"changes":[]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"id":"1"}]},"vAlue":{},"field":"messages"}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"from":"1\u00e9","id":"a\"b","timestamp":1795165205}]}}]}]}`,
+	} {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		one := newCollector(schemas.WhatsApp, testReceivedAt())
+		if !json.Valid(body) || !whatsAppOnePass(one, body) {
+			return
+		}
+		each := newCollector(schemas.WhatsApp, testReceivedAt())
+		if err := whatsAppItemByItem(each, body); err != nil {
+			t.Fatalf("read in one pass, but item by item: %v", err)
+		}
+		if !reflect.DeepEqual(one.res, each.res) {
+			t.Fatalf("one pass:\n%+v\nitem by item:\n%+v", one.res, each.res)
 		}
 	})
 }

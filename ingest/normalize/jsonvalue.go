@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strconv"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/floorwatch/floorwatch/schemas"
 )
@@ -20,6 +21,8 @@ func (v *flexID) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*v = ""
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainString(b[1:len(b)-1]):
+		*v = flexID(b[1 : len(b)-1]) // the common case, without a second decoder
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -32,6 +35,101 @@ func (v *flexID) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("id is neither a string nor an integer: %.40s", b)
 	}
 	return nil
+}
+
+// plainString reports whether b, a JSON string's contents, is plain
+// ASCII without escapes: then it is the string itself.
+func plainString(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// plainNames reports whether every name in body, valid JSON, is plain
+// (plainString) and no object repeats a name, ASCII case ignored as the
+// decoder matches names. Decoding a typed tree merges a repeated name into
+// what the first one filled, where decoding an item apart keeps the last:
+// only bodies with plain names are read in one pass.
+func plainNames(body []byte) bool {
+	var (
+		names      = make([][]byte, 0, 32) // the names of every open object
+		starts     = make([]int, 0, 16)    // where each open object's names begin; -1 for an array
+		expectName bool
+	)
+	for i := 0; i < len(body); i++ {
+		if !jsonStructural[body[i]] {
+			continue
+		}
+		switch body[i] {
+		case '{':
+			starts = append(starts, len(names))
+			expectName = true
+		case '[':
+			starts = append(starts, -1)
+		case '}', ']':
+			if n := len(starts); n > 0 {
+				if start := starts[n-1]; start >= 0 {
+					names = names[:start]
+				}
+				starts = starts[:n-1]
+			}
+			expectName = false
+		case ',':
+			expectName = len(starts) > 0 && starts[len(starts)-1] >= 0
+		case '"':
+			end := stringEnd(body, i+1)
+			if end < 0 {
+				return false
+			}
+			if expectName {
+				name := body[i+1 : end]
+				if !plainString(name) {
+					return false
+				}
+				for _, seen := range names[starts[len(starts)-1]:] {
+					if len(seen) == len(name) && bytes.EqualFold(seen, name) {
+						return false
+					}
+				}
+				names = append(names, name)
+				expectName = false
+			}
+			i = end
+		}
+	}
+	return true
+}
+
+// jsonStructural marks the bytes plainNames stops at.
+var jsonStructural = [256]bool{'{': true, '}': true, '[': true, ']': true, ',': true, '"': true}
+
+// stringEnd returns the index of the quote that closes the JSON string
+// whose contents start at from, or -1.
+func stringEnd(body []byte, from int) int {
+	for i := from; i < len(body); {
+		q := bytes.IndexByte(body[i:], '"')
+		if q < 0 {
+			return -1
+		}
+		q += i
+		if bytes.IndexByte(body[i:q], '\\') < 0 {
+			return q
+		}
+		for i < q { // escapes before the quote: it may be escaped itself
+			if body[i] == '\\' {
+				i++
+			}
+			i++
+		}
+		if i == q {
+			return q
+		}
+		i = q + 1 // the quote was escaped
+	}
+	return -1
 }
 
 // isInteger reports whether b is a JSON integer literal (digits, no sign).

@@ -3,8 +3,9 @@ package normalize
 import (
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/floorwatch/floorwatch/schemas"
 )

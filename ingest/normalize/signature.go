@@ -6,9 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	json "github.com/goccy/go-json"
 	"net/url"
 	"strings"
+
+	json "github.com/goccy/go-json"
 )
 
 // VerifyMeta reports whether header, the X-Hub-Signature-256 value

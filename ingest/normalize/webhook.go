@@ -1,8 +1,9 @@
 package normalize
 
 import (
-	json "github.com/goccy/go-json"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/floorwatch/floorwatch/schemas"
 )

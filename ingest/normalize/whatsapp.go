@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+
 	json "github.com/goccy/go-json"
 
 	"github.com/floorwatch/floorwatch/schemas"
@@ -57,7 +58,93 @@ type waStatus struct {
 	Errors          []waError `json:"errors"`
 }
 
+// whatsApp reads a body in one pass when every item in it is well formed,
+// the usual case, and item by item otherwise, so that one bad item cannot
+// spoil the rest. Both give the same result for a well-formed body
+// (FuzzWhatsAppOnePassMatchesItemByItem).
 func whatsApp(c *collector, body []byte) error {
+	if whatsAppOnePass(c, body) {
+		return nil
+	}
+	return whatsAppItemByItem(c, body)
+}
+
+// waBody is a whole body typed down to its items, for the one pass. It
+// holds every field the item-by-item reading decodes, so that it fails to
+// decode whenever any item would; only bodies with plain names come here
+// (plainNames), as a repeated name would be merged, not replaced.
+type waBody struct {
+	Object *string `json:"object"`
+	Entry  []struct {
+		ID      flexID `json:"id"`
+		Changes []struct {
+			Field string   `json:"field"`
+			Value *waItems `json:"value"`
+		} `json:"changes"`
+	} `json:"entry"`
+}
+
+// waItems is a change's value, typed down to its items.
+type waItems struct {
+	Metadata struct {
+		PhoneNumberID flexID `json:"phone_number_id"`
+	} `json:"metadata"`
+	Contacts      []waContact `json:"contacts"`
+	Messages      []waMessage `json:"messages"`
+	Statuses      []waStatus  `json:"statuses"`
+	MessageEchoes []waMessage `json:"message_echoes"`
+	Errors        []waError   `json:"errors"`
+}
+
+// whatsAppOnePass normalizes body decoded whole, and reports false, having
+// emitted nothing, when its names are not plain, it does not decode or it
+// is not an envelope whose changes all have a value.
+func whatsAppOnePass(c *collector, body []byte) bool {
+	var b waBody
+	if !plainNames(body) || json.Unmarshal(body, &b) != nil || b.Object == nil || *b.Object != "whatsapp_business_account" {
+		return false
+	}
+	for _, e := range b.Entry {
+		for _, ch := range e.Changes {
+			if waCarriesEvents(ch.Field) && ch.Value == nil {
+				return false // a missing value is malformed item by item
+			}
+		}
+	}
+	for _, e := range b.Entry {
+		for _, ch := range e.Changes {
+			if !waCarriesEvents(ch.Field) {
+				c.classify("field:"+ch.Field, "", "")
+				continue
+			}
+			v := ch.Value
+			account := string(v.Metadata.PhoneNumberID)
+			for i := range v.Messages {
+				waMessageEvent(c, account, v.Contacts, &v.Messages[i])
+			}
+			for i := range v.Statuses {
+				waStatusEvent(c, account, &v.Statuses[i])
+			}
+			for i := range v.MessageEchoes {
+				waEchoEvent(c, account, &v.MessageEchoes[i])
+			}
+			for _, e := range v.Errors {
+				c.classify("errors", "", waErrorReason([]waError{e}))
+			}
+		}
+	}
+	return true
+}
+
+// waCarriesEvents reports whether a change's field carries conversation
+// events.
+func waCarriesEvents(field string) bool {
+	return field == "messages" || field == "smb_message_echoes"
+}
+
+// whatsAppItemByItem decodes the envelope, each entry, change and item
+// apart: a malformed one is skipped with its reason.
+func whatsAppItemByItem(c *collector, body []byte) error {
 	entries, err := decodeMetaEnvelope(c.ch, body, "whatsapp_business_account")
 	if err != nil {
 		return err
@@ -83,7 +170,7 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 		c.ignore("change", "", err.Error())
 		return
 	}
-	if ch.Field != "messages" && ch.Field != "smb_message_echoes" {
+	if !waCarriesEvents(ch.Field) {
 		c.classify("field:"+ch.Field, "", "")
 		return
 	}
@@ -95,14 +182,29 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 	account := string(v.Metadata.PhoneNumberID)
 	var contacts []waContact
 	_ = json.Unmarshal(v.Contacts, &contacts) // malformed contacts only lose the BSUID and name lookups
-	for _, m := range v.Messages {
-		waMessageItem(c, account, contacts, m)
+	for _, raw := range v.Messages {
+		var m waMessage
+		if err := decodeItem(raw, &m); err != nil {
+			c.ignore("message", "", err.Error())
+			continue
+		}
+		waMessageEvent(c, account, contacts, &m)
 	}
-	for _, s := range v.Statuses {
-		waStatusItem(c, account, s)
+	for _, raw := range v.Statuses {
+		var s waStatus
+		if err := decodeItem(raw, &s); err != nil {
+			c.ignore("status", "", err.Error())
+			continue
+		}
+		waStatusEvent(c, account, &s)
 	}
-	for _, m := range v.MessageEchoes {
-		waEchoItem(c, account, m)
+	for _, raw := range v.MessageEchoes {
+		var m waMessage
+		if err := decodeItem(raw, &m); err != nil {
+			c.ignore("echo", "", err.Error())
+			continue
+		}
+		waEchoEvent(c, account, &m)
 	}
 	for _, raw := range v.Errors {
 		var e waError
@@ -111,15 +213,10 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 	}
 }
 
-// waStatusItem maps a status of a business message: delivered → delivery,
+// waStatusEvent maps a status of a business message: delivered → delivery,
 // read → read; sent, failed, played and unknown statuses are ignored with
 // the status in their type and a failure's error code in the reason.
-func waStatusItem(c *collector, account string, raw json.RawMessage) {
-	var s waStatus
-	if err := decodeItem(raw, &s); err != nil {
-		c.ignore("status", "", err.Error())
-		return
-	}
+func waStatusEvent(c *collector, account string, s *waStatus) {
 	var kind schemas.Kind
 	switch s.Status {
 	case "delivered":

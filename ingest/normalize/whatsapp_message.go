@@ -1,8 +1,6 @@
 package normalize
 
 import (
-	json "github.com/goccy/go-json"
-
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -53,15 +51,10 @@ type waTitled struct {
 	Title string `json:"title"`
 }
 
-// waMessageItem maps one inbound message: a reaction → reaction, a system
+// waMessageEvent maps one inbound message: a reaction → reaction, a system
 // message (number change) → ignored, a group message → ignored, anything
 // else, unknown types included → customer_message.
-func waMessageItem(c *collector, account string, contacts []waContact, raw json.RawMessage) {
-	var m waMessage
-	if err := decodeItem(raw, &m); err != nil {
-		c.ignore("message", "", err.Error())
-		return
-	}
+func waMessageEvent(c *collector, account string, contacts []waContact, m *waMessage) {
 	typ := "message:" + m.Type
 	switch {
 	case m.Type == "system":
@@ -105,15 +98,10 @@ func waMessageItem(c *collector, account string, contacts []waContact, raw json.
 	c.emit(typ, e)
 }
 
-// waEchoItem maps a message the business typed in the WhatsApp Business
+// waEchoEvent maps a message the business typed in the WhatsApp Business
 // app (smb_message_echoes): a business_message by a human agent, whose
 // customer is the recipient.
-func waEchoItem(c *collector, account string, raw json.RawMessage) {
-	var m waMessage
-	if err := decodeItem(raw, &m); err != nil {
-		c.ignore("echo", "", err.Error())
-		return
-	}
+func waEchoEvent(c *collector, account string, m *waMessage) {
 	at, err := m.Timestamp.seconds()
 	if err != nil {
 		c.ignore("echo:"+m.Type, string(m.ID), err.Error())

@@ -1,9 +1,10 @@
 package normalize
 
 import (
-	json "github.com/goccy/go-json"
 	"slices"
 	"strings"
+
+	json "github.com/goccy/go-json"
 )
 
 // X webhooks come in two envelopes, both signed the same way:
