@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -23,9 +24,12 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 	// from the same addresses, which one tenant's wrong secret must not
 	// lock out.
 	limited := route == decode.RouteEvents && s.opts.AuthLimiter != nil
-	client := ratelimit.ClientKey(r.RemoteAddr)
-	if limited && !s.allowClient(w, route, client) {
-		return
+	var client string
+	if limited {
+		client = ratelimit.ClientKey(r.RemoteAddr)
+		if !s.allowClient(w, route, client) {
+			return
+		}
 	}
 	if !s.admit(r.Context()) {
 		w.Header().Set("Retry-After", "1")
@@ -46,7 +50,11 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, &o)
 		return
 	}
-	o := s.opts.Decoder.Decode(r.Method, r.URL.Path, r.URL.Query(), r.Header, body, receivedAt)
+	var query url.Values // only a handshake reads it
+	if r.Method == http.MethodGet {
+		query = r.URL.Query()
+	}
+	o := s.opts.Decoder.Decode(r.Method, r.URL.Path, query, r.Header, body, receivedAt)
 	if limited && (o.Status == http.StatusUnauthorized || o.Status == http.StatusForbidden) {
 		s.opts.AuthLimiter.Failed(client)
 	}
@@ -139,7 +147,7 @@ func (s *Server) publish(ctx context.Context, o *decode.Outcome) {
 // answer writes o and accounts for it in metrics and logs.
 func (s *Server) answer(w http.ResponseWriter, o *decode.Outcome) {
 	h := w.Header()
-	h.Set("Content-Type", o.ContentType)
+	h["Content-Type"] = contentTypeValue(o.ContentType)
 	if o.Allow != "" {
 		h.Set("Allow", o.Allow)
 	}
@@ -150,7 +158,7 @@ func (s *Server) answer(w http.ResponseWriter, o *decode.Outcome) {
 
 func (s *Server) account(o *decode.Outcome) {
 	m := s.opts.Metrics
-	m.requests.WithLabelValues(o.Route, strconv.Itoa(o.Status)).Inc()
+	m.requests.WithLabelValues(o.Route, statusLabel(o.Status)).Inc()
 	// The request's logger is built only when a line is written: on the
 	// hot path (accepted, debug off) it would be an allocation per request.
 	log := func() *slog.Logger {
@@ -186,4 +194,37 @@ func (s *Server) account(o *decode.Outcome) {
 	if s.opts.Logger.Enabled(context.Background(), slog.LevelDebug) {
 		log().Debug("request accepted", "events", len(o.Events), "ignored", len(o.Ignored))
 	}
+}
+
+// The header values of the Decoder's content types, built once: setting
+// the header would allocate a value slice per request. The server never
+// changes a value slice once set.
+var (
+	jsonContentType = []string{decode.ContentJSON}
+	textContentType = []string{decode.ContentText}
+)
+
+func contentTypeValue(ct string) []string {
+	switch ct {
+	case decode.ContentJSON:
+		return jsonContentType
+	case decode.ContentText:
+		return textContentType
+	}
+	return []string{ct}
+}
+
+// statusLabels are the metric labels of the HTTP statuses, built once.
+var statusLabels = func() (l [600]string) {
+	for i := range l {
+		l[i] = strconv.Itoa(i)
+	}
+	return l
+}()
+
+func statusLabel(status int) string {
+	if status >= 0 && status < len(statusLabels) {
+		return statusLabels[status]
+	}
+	return strconv.Itoa(status)
 }

@@ -13,14 +13,18 @@ func messages(o *decode.Outcome, t schemas.Topics) ([]publish.Message, error) {
 	msgs := make([]publish.Message, 0, len(o.Events)+1)
 	for i := range o.Events {
 		e := &o.Events[i]
-		v, err := schemas.MarshalEvent(e)
-		if err != nil {
-			return nil, err
-		}
-		m := publish.Message{Topic: t.Events, Key: []byte(e.Key().String()), Value: v}
+		m := publish.Message{Topic: t.Events}
+		// Key and value share one buffer: one allocation per record.
+		buf := make([]byte, 0, 640)
 		if e.Kind == schemas.KindOperatorStatus {
-			m.Topic, m.Key = t.OperatorStatus, []byte(schemas.OperatorKey(e.Tenant, e.Operator))
+			m.Topic = t.OperatorStatus
+			buf = schemas.AppendOperatorKey(buf, e.Tenant, e.Operator)
+		} else {
+			buf = e.Key().AppendTo(buf)
 		}
+		n := len(buf)
+		buf = e.AppendJSON(buf) // schemas.MarshalEvent
+		m.Key, m.Value = buf[:n:n], buf[n:]
 		msgs = append(msgs, m)
 	}
 	if o.DeadLetter != nil {

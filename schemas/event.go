@@ -170,6 +170,14 @@ func (k ConversationKey) String() string {
 	return k.Tenant + "|" + string(k.Channel) + "|" + k.AccountID + "|" + k.CustomerID
 }
 
+// AppendTo appends k.String() to b.
+func (k ConversationKey) AppendTo(b []byte) []byte {
+	b = append(append(b, k.Tenant...), '|')
+	b = append(append(b, k.Channel...), '|')
+	b = append(append(b, k.AccountID...), '|')
+	return append(b, k.CustomerID...)
+}
+
 // ParseConversationKey is the inverse of ConversationKey.String.
 func ParseConversationKey(s string) (ConversationKey, bool) {
 	p := strings.Split(s, "|")
@@ -180,4 +188,11 @@ func ParseConversationKey(s string) (ConversationKey, bool) {
 }
 
 // OperatorKey is the Kafka record key of operator status events.
-func OperatorKey(tenant, operator string) string { return tenant + "|" + operator }
+func OperatorKey(tenant, operator string) string {
+	return string(AppendOperatorKey(make([]byte, 0, len(tenant)+1+len(operator)), tenant, operator))
+}
+
+// AppendOperatorKey appends OperatorKey(tenant, operator) to b.
+func AppendOperatorKey(b []byte, tenant, operator string) []byte {
+	return append(append(append(b, tenant...), '|'), operator...)
+}

@@ -49,6 +49,9 @@ func FuzzParseConversationKey(f *testing.F) {
 		if !ok {
 			return
 		}
+		if string(k.AppendTo([]byte("x"))) != "x"+k.String() {
+			t.Fatalf("%+v appends %q, prints %q", k, k.AppendTo(nil), k.String())
+		}
 		if k.String() != s {
 			t.Fatalf("%q parsed to %+v, which prints %q", s, k, k.String())
 		}

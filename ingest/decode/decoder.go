@@ -18,7 +18,22 @@ const (
 )
 
 // WebhookRoute returns the route of ch's webhooks, "/webhooks/<channel>".
-func WebhookRoute(ch schemas.Channel) string { return "/webhooks/" + string(ch) }
+func WebhookRoute(ch schemas.Channel) string {
+	if r, ok := webhookRoutes[ch]; ok {
+		return r
+	}
+	return "/webhooks/" + string(ch)
+}
+
+// webhookRoutes are the channels' routes, built once: a route is looked up
+// on every request.
+var webhookRoutes = func() map[schemas.Channel]string {
+	m := make(map[schemas.Channel]string, len(schemas.Channels))
+	for _, ch := range schemas.Channels {
+		m[ch] = "/webhooks/" + string(ch)
+	}
+	return m
+}()
 
 // Options are the limits and checks of a Decoder.
 type Options struct {

@@ -29,7 +29,7 @@ func (d *Decoder) handshake(ch schemas.Channel, query url.Values) Outcome {
 }
 
 func challengeOutcome(challenge string) Outcome {
-	return Outcome{Status: http.StatusOK, ContentType: contentText, Response: []byte(challenge)}
+	return Outcome{Status: http.StatusOK, ContentType: ContentText, Response: []byte(challenge)}
 }
 
 // xCRC answers X's CRC with the consumer secret of the tenant named by the
@@ -57,5 +57,5 @@ func (d *Decoder) xCRC(query url.Values) Outcome {
 			}
 		}
 	}
-	return Outcome{Status: http.StatusOK, ContentType: contentJSON, Response: normalize.XCRCResponse(secret, token)}
+	return Outcome{Status: http.StatusOK, ContentType: ContentJSON, Response: normalize.XCRCResponse(secret, token)}
 }

@@ -6,9 +6,10 @@ import (
 	"strconv"
 )
 
+// The content types of the answers.
 const (
-	contentJSON = "application/json"
-	contentText = "text/plain; charset=utf-8"
+	ContentJSON = "application/json"
+	ContentText = "text/plain; charset=utf-8"
 )
 
 // errorBody is the JSON body of every error answer. Field names the
@@ -21,12 +22,12 @@ type errorBody struct {
 // ErrorOutcome answers status with {"error": msg}; reason is the short
 // code for metrics and logs.
 func ErrorOutcome(status int, reason, msg string) Outcome {
-	return Outcome{Status: status, ContentType: contentJSON, Response: jsonBody(errorBody{Error: msg}), Reason: reason}
+	return Outcome{Status: status, ContentType: ContentJSON, Response: jsonBody(errorBody{Error: msg}), Reason: reason}
 }
 
 // fieldOutcome answers 400 naming the field of a batch that is wrong.
 func fieldOutcome(field, msg string) Outcome {
-	return Outcome{Status: http.StatusBadRequest, ContentType: contentJSON,
+	return Outcome{Status: http.StatusBadRequest, ContentType: ContentJSON,
 		Response: jsonBody(errorBody{Error: msg, Field: field}), Reason: "bad_field"}
 }
 
@@ -37,7 +38,7 @@ func okOutcome(accepted int, deadLettered bool) Outcome {
 		b = append(b, `,"dead_lettered":true`...)
 	}
 	b = append(b, '}')
-	return Outcome{Status: http.StatusOK, ContentType: contentJSON, Response: b}
+	return Outcome{Status: http.StatusOK, ContentType: ContentJSON, Response: b}
 }
 
 func jsonBody(v any) []byte {

@@ -119,7 +119,7 @@ func (d *Decoder) signer(ch schemas.Channel, body []byte, sig string) (config.Te
 // the body, is dropped; problem then says why (for the dead letter, which
 // keeps the whole body once) and reason is its short code.
 func (d *Decoder) assignTenants(ch schemas.Channel, signer *config.TenantSecret, evs []schemas.Event) (kept []schemas.Event, reason, problem string) {
-	kept = evs[:0:0]
+	kept = evs[:0] // filtered in place: evs is the caller's, not shared
 	for _, e := range evs {
 		tenant, ok := d.dir.TenantOf(ch, e.AccountID)
 		switch {

@@ -6,8 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"hash"
 	"net/url"
 	"strings"
+	"sync"
 
 	json "github.com/goccy/go-json"
 )
@@ -22,11 +24,12 @@ func VerifyMeta(secret, body []byte, header string) bool {
 	if !ok || len(secret) == 0 || len(hexSum) != 2*sha256.Size {
 		return false
 	}
-	got, err := hex.DecodeString(hexSum)
-	if err != nil {
+	var got [sha256.Size]byte
+	if _, err := hex.Decode(got[:], []byte(hexSum)); err != nil {
 		return false
 	}
-	return hmac.Equal(got, mac(secret, body))
+	want := mac(secret, body)
+	return hmac.Equal(got[:], want[:])
 }
 
 // VerifyX reports whether header, the x-twitter-webhooks-signature value
@@ -43,24 +46,30 @@ func VerifyX(secret, body []byte, header string) bool {
 	if err != nil || len(got) != sha256.Size {
 		return false
 	}
-	return hmac.Equal(got, mac(secret, body))
+	want := mac(secret, body)
+	return hmac.Equal(got, want[:])
 }
 
 // SignMeta returns the X-Hub-Signature-256 value that Meta sends with
 // body: "sha256=<hex HMAC-SHA256(app secret, body)>". Senders of test and
 // simulated traffic use it; VerifyMeta is its check.
-func SignMeta(secret, body []byte) string { return "sha256=" + hex.EncodeToString(mac(secret, body)) }
+func SignMeta(secret, body []byte) string {
+	sum := mac(secret, body)
+	return "sha256=" + hex.EncodeToString(sum[:])
+}
 
 // SignX returns the x-twitter-webhooks-signature value that X sends with
 // body: "sha256=<base64 HMAC-SHA256(consumer secret, body)>".
 func SignX(secret, body []byte) string {
-	return "sha256=" + base64.StdEncoding.EncodeToString(mac(secret, body))
+	sum := mac(secret, body)
+	return "sha256=" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // XCRCResponse is the JSON body that answers X's GET CRC check:
 // {"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}.
 func XCRCResponse(secret []byte, crcToken string) []byte {
-	token := "sha256=" + base64.StdEncoding.EncodeToString(mac(secret, []byte(crcToken)))
+	sum := mac(secret, []byte(crcToken))
+	token := "sha256=" + base64.StdEncoding.EncodeToString(sum[:])
 	b, _ := json.Marshal(struct {
 		ResponseToken string `json:"response_token"`
 	}{token}) // a struct of one string always marshals
@@ -134,8 +143,47 @@ func safeChallenge(s string) bool {
 	return true
 }
 
-func mac(secret, msg []byte) []byte {
-	h := hmac.New(sha256.New, secret)
+// mac returns HMAC-SHA256(secret, msg).
+func mac(secret, msg []byte) (sum [sha256.Size]byte) {
+	pool := macPool(secret)
+	h := pool.Get().(hash.Hash)
 	h.Write(msg)
-	return h.Sum(nil)
+	h.Sum(sum[:0])
+	h.Reset()
+	pool.Put(h)
+	return sum
+}
+
+// macs keeps HMAC states per secret, reset after use: hmac.New hashes the
+// key and allocates its digests, which would happen on every request. The
+// secrets are the configured ones; past maxMacPools others get a pool each
+// time, unkept.
+var macs struct {
+	sync.RWMutex
+	pools map[string]*sync.Pool
+}
+
+const maxMacPools = 1024
+
+func macPool(secret []byte) *sync.Pool {
+	macs.RLock()
+	p := macs.pools[string(secret)]
+	macs.RUnlock()
+	if p != nil {
+		return p
+	}
+	key := string(secret) // a copy: the caller's bytes may change
+	p = &sync.Pool{New: func() any { return hmac.New(sha256.New, []byte(key)) }}
+	macs.Lock()
+	defer macs.Unlock()
+	if kept := macs.pools[key]; kept != nil {
+		return kept
+	}
+	if macs.pools == nil {
+		macs.pools = map[string]*sync.Pool{}
+	}
+	if len(macs.pools) < maxMacPools {
+		macs.pools[key] = p
+	}
+	return p
 }
