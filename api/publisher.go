@@ -56,6 +56,9 @@ func NewKafkaPublisher(o KafkaOptions) (*KafkaPublisher, error) {
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.RecordDeliveryTimeout(o.DeliveryTimeout),
 		kgo.DefaultProduceTopic(o.Topic),
+		// The supervisor's answer waits for the acknowledgement: no
+		// linger (the client's default 10 ms) before sending.
+		kgo.ProducerLinger(0),
 		// Idempotent writes are the client's default; say it so no one
 		// adds kgo.DisableIdempotentWrite without reading this.
 	)
