@@ -101,10 +101,10 @@ SELECT toDateTime(intDiv({START}, 1000) + m * 60, 'UTC'), concat('t', toString(s
     if(r = 1, map(bucket(30 * ms), 1), map()), if(r = 1, 60 * ms, none), r * 60 * ms,
     if(r = 1, 30 * ms, none), r * 30 * ms
 FROM numbers({MINUTES})`},
-	{"gauges", `INSERT INTO gauges (at, partition, tenant, channel, interaction_type, team, operator,
+	{"gauges", `INSERT INTO gauges (at, partition, round, tenant, channel, interaction_type, team, operator,
         bot, queued, active, to_recover, expired)
 WITH number % {SEG} AS s, intDiv(number, {SEG}) AS m, cityHash64(number) AS h
-SELECT fromUnixTimestamp64Milli(toInt64({START} + m * 60000), 'UTC'), 0, concat('t', toString(s % 3)),
+SELECT fromUnixTimestamp64Milli(toInt64({START} + m * 60000), 'UTC'), 0, m + 1, concat('t', toString(s % 3)),
     ['whatsapp', 'messenger', 'instagram', 'x'][s % 4 + 1], 'messaging', concat('team', toString(intDiv(s, 12) % 8)),
     '', h % 3, h % 5, h % 11, h % 2, h % 2
 FROM numbers({MINUTES})`},

@@ -34,8 +34,9 @@ func Readers(tenants []config.Tenant) []Reader {
 }
 
 // sharedTables hold no tenant's data (how far each Kafka partition's
-// outputs are complete): every reader may read them whole.
-var sharedTables = []string{"watermarks"}
+// outputs are complete; each gauge round's number and earliest time, which
+// gauges_latest reads as its caller): every reader may read them whole.
+var sharedTables = []string{"watermarks", "gauge_rounds"}
 
 // ReaderGrants is what a reader may read in one database.
 type ReaderGrants struct {
