@@ -114,7 +114,13 @@ func expectRows(t *testing.T, conn driver.Conn, sql string, want []string) {
 
 func queryRows(t *testing.T, conn driver.Conn, sql string) []string {
 	t.Helper()
-	rows, err := conn.Query(context.Background(), sql)
+	return queryRowsCtx(t, conn, context.Background(), sql)
+}
+
+// queryRowsCtx is queryRows with ctx (query settings).
+func queryRowsCtx(t *testing.T, conn driver.Conn, ctx context.Context, sql string) []string {
+	t.Helper()
+	rows, err := conn.Query(ctx, sql)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, sql)
 	}
