@@ -54,6 +54,9 @@ FROM (` + rawStatus + `) WHERE status IN (` + status + `) ORDER BY opened_at LIM
 // rawEquivalents maps a panel title to its raw-events query. Panels over
 // the pipeline's own tables (watermarks, dead letters, parts) have none.
 var rawEquivalents = map[string]string{
+	"Events received per interval": `SELECT toStartOfInterval(received_at, INTERVAL {iv} second) AS time, channel, count() AS events
+FROM events WHERE received_at >= {from} AND received_at <= {to}
+GROUP BY time, channel ORDER BY time SETTINGS optimize_use_projections = 0`,
 	"Indicators for the period (as of its end)": `SELECT count() AS total, countIf(status = 'active') AS active,
     countIf(status = 'queued') AS queued, 0 AS to_recover, 0 AS expired, countIf(is_attended) AS attended,
     countIf(is_routed AND NOT is_attended) AS unattended, countIf(is_transferred) AS transferred,
