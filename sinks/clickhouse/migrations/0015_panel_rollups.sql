@@ -2,23 +2,32 @@
 --
 -- metrics_in(from, to, step_s): the metrics_minute rows of the minutes
 -- from..to (both included, as Grafana's $__timeFilter), with every whole
--- hour inside the range read from metrics_hour instead: one row an hour
--- instead of sixty. Hours are used only when step_s, the time bucket the
--- caller groups by, is a whole number of hours, so an hour row never
--- straddles two buckets; a caller that does not group by time passes 3600.
--- Same columns as metrics_minute; read them with sum()/sumMap()/min()/max()
--- as always.
+-- UTC day inside the range read from metrics_day and every other whole
+-- hour from metrics_hour: a row a day or an hour instead of 1 440 or 60.
+-- Days are used only when step_s, the time bucket the caller groups by, is
+-- a whole number of days, hours when it is a whole number of hours, so a
+-- rolled-up row never straddles two buckets; a caller that does not group
+-- by time passes 86400. Same columns as metrics_minute; read them with
+-- sum()/sumMap()/min()/max() as always.
 CREATE OR REPLACE VIEW metrics_in AS
+WITH
+    {step_s:UInt32} % 86400 = 0 AS by_day,
+    {step_s:UInt32} % 3600 = 0 AS by_hour,
+    toStartOfDay({from:DateTime('UTC')} + INTERVAL 86399 SECOND) AS first_day,
+    toStartOfHour({from:DateTime('UTC')} + INTERVAL 3599 SECOND) AS first_hour
+SELECT * FROM (
+SELECT * FROM metrics_day
+WHERE by_day AND minute >= first_day AND minute + INTERVAL 1439 MINUTE <= {to:DateTime('UTC')}
+UNION ALL
 SELECT * FROM metrics_hour
-WHERE {step_s:UInt32} % 3600 = 0
-    AND minute >= toStartOfHour({from:DateTime('UTC')} + INTERVAL 3599 SECOND)
-    AND minute + INTERVAL 59 MINUTE <= {to:DateTime('UTC')}
+WHERE by_hour AND minute >= first_hour AND minute + INTERVAL 59 MINUTE <= {to:DateTime('UTC')}
+    AND NOT (by_day AND toStartOfDay(minute) >= first_day
+        AND toStartOfDay(minute) + INTERVAL 1439 MINUTE <= {to:DateTime('UTC')})
 UNION ALL
 SELECT * FROM metrics_minute
 WHERE minute >= {from:DateTime('UTC')} AND minute <= {to:DateTime('UTC')}
-    AND NOT ({step_s:UInt32} % 3600 = 0
-        AND toStartOfHour(minute) >= toStartOfHour({from:DateTime('UTC')} + INTERVAL 3599 SECOND)
-        AND toStartOfHour(minute) + INTERVAL 59 MINUTE <= {to:DateTime('UTC')});
+    AND NOT (by_hour AND toStartOfHour(minute) >= first_hour
+        AND toStartOfHour(minute) + INTERVAL 59 MINUTE <= {to:DateTime('UTC')}));
 
 -- gauge_rounds: per processor partition and snapshot round, the earliest
 -- `at` of its rows. gauges_latest finds each partition's latest round here
