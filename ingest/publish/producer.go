@@ -23,11 +23,11 @@ type Options struct {
 	// connect.Kafka); the producer adds acks=all and idempotence.
 	Kafka    []kgo.Opt
 	ClientID string
-	// Linger is how long a partition's batch waits for more records
-	// before it may be sent; 0 sends at once. Ingest answers only once
-	// its records are acknowledged, so a linger is added to every answer;
-	// batching needs none: records wait behind the one produce request in
-	// flight per broker (idempotence) and go out together.
+	// Linger is how long a partition's batch waits for more records;
+	// 0 keeps the client's default (10ms). Sending at once (ProducerLinger
+	// 0) answers an idle request sooner but, under load, makes ten times
+	// more produce requests: the broker's share of the cores grows and
+	// the pipeline's tail latencies with it (docs/ingest.md).
 	Linger time.Duration
 	// DeliveryTimeout bounds how long a record may sit in the client's
 	// buffer (unsent) before it fails; 0 means 30s. Publish returns at its
@@ -82,7 +82,9 @@ func New(o Options) (*Producer, error) {
 	if o.ClientID != "" {
 		opts = append(opts, kgo.ClientID(o.ClientID))
 	}
-	opts = append(opts, kgo.ProducerLinger(o.Linger))
+	if o.Linger > 0 {
+		opts = append(opts, kgo.ProducerLinger(o.Linger))
+	}
 	if o.RequestTimeout > 0 {
 		opts = append(opts, kgo.ProduceRequestTimeout(max(o.RequestTimeout, time.Second)),
 			kgo.RequestTimeoutOverhead(max(o.RequestTimeout, time.Second)))
