@@ -116,12 +116,12 @@ func BenchmarkAlertRules(b *testing.B) {
 	}
 	roundMs := float64(wall.Microseconds()) / 1000 / done
 	b.ReportMetric(roundMs, "round_ms")
-	b.ReportMetric(ms(quantile(peer, 0.5)), "teams_read_p50_ms")
+	b.ReportMetric(ms(testenv.Quantile(peer, 0.5)), "teams_read_p50_ms")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/done, "evaluator_cpu_ms/round")
 	b.ReportMetric(float64(chCPU.Microseconds())/1000/done, "clickhouse_cpu_ms/round")
 	fmt.Printf("alert rules: %d rules, %d tenants, %d open conversations: a round of every tenant %.0f ms "+
 		"(peer: GET /api/v1/teams of one tenant, p50 %.1f ms); CPU a round: evaluator %.1f ms, ClickHouse %.0f ms\n",
-		rules, tenants, open, roundMs, ms(quantile(peer, 0.5)), float64(cpu.Microseconds())/1000/done, float64(chCPU.Microseconds())/1000/done)
+		rules, tenants, open, roundMs, ms(testenv.Quantile(peer, 0.5)), float64(cpu.Microseconds())/1000/done, float64(chCPU.Microseconds())/1000/done)
 }
 
 // BenchmarkCrossingToNotification times an alert from the event that
@@ -175,9 +175,9 @@ func BenchmarkCrossingToNotification(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(ms(quantile(lat, 0.5)), "p50_ms")
-	b.ReportMetric(ms(quantile(lat, 0.99)), "p99_ms")
-	fmt.Printf("crossing to notification: %d crossings, p50 %.0f ms, p99 %.0f ms\n", len(lat), ms(quantile(lat, 0.5)), ms(quantile(lat, 0.99)))
+	b.ReportMetric(ms(testenv.Quantile(lat, 0.5)), "p50_ms")
+	b.ReportMetric(ms(testenv.Quantile(lat, 0.99)), "p99_ms")
+	fmt.Printf("crossing to notification: %d crossings, p50 %.0f ms, p99 %.0f ms\n", len(lat), ms(testenv.Quantile(lat, 0.5)), ms(testenv.Quantile(lat, 0.99)))
 }
 
 // alertConfig writes config.yaml with acme's sales always open and rules

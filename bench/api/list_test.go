@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,10 +73,10 @@ func BenchmarkCaseList(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(ms(quantile(all, 0.5)), "p50_ms")
-	b.ReportMetric(ms(quantile(all, 0.99)), "p99_ms")
+	b.ReportMetric(ms(testenv.Quantile(all, 0.5)), "p50_ms")
+	b.ReportMetric(ms(testenv.Quantile(all, 0.99)), "p99_ms")
 	for _, l := range lists {
-		b.ReportMetric(ms(quantile(per[l], 0.99)), l+"_p99_ms")
+		b.ReportMetric(ms(testenv.Quantile(per[l], 0.99)), l+"_p99_ms")
 	}
 	// The console's other reads, for five tenants: what one refresh costs
 	// beside the lists (the report of today is the heaviest by far).
@@ -91,11 +90,11 @@ func BenchmarkCaseList(b *testing.B) {
 			d, _ := get(b, base, Tenant(i), r.path)
 			ds = append(ds, d)
 		}
-		b.ReportMetric(ms(quantile(ds, 0.5)), r.name+"_p50_ms")
-		fmt.Printf("%s: p50 %.1f ms, max %.1f ms over %d tenants\n", r.name, ms(quantile(ds, 0.5)), ms(quantile(ds, 1)), len(ds))
+		b.ReportMetric(ms(testenv.Quantile(ds, 0.5)), r.name+"_p50_ms")
+		fmt.Printf("%s: p50 %.1f ms, max %.1f ms over %d tenants\n", r.name, ms(testenv.Quantile(ds, 0.5)), ms(testenv.Quantile(ds, 1)), len(ds))
 	}
 	fmt.Printf("case lists over %d open conversations, %d tenants: %d requests, p50 %.1f ms, p99 %.1f ms\n",
-		open, tenants, len(all), ms(quantile(all, 0.5)), ms(quantile(all, 0.99)))
+		open, tenants, len(all), ms(testenv.Quantile(all, 0.5)), ms(testenv.Quantile(all, 0.99)))
 }
 
 func get(b *testing.B, base, tenant, path string) (time.Duration, string) {
@@ -178,17 +177,6 @@ func envInt(b *testing.B, name string, def int64) int64 {
 		b.Fatalf("%s=%q: want a positive number", name, v)
 	}
 	return n
-}
-
-// quantile is the nearest-rank q-quantile of ds.
-func quantile(ds []time.Duration, q float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := int(float64(len(s))*q+0.999999) - 1
-	return s[max(0, min(i, len(s)-1))]
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,19 +1,13 @@
 package api
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -52,9 +46,9 @@ func BenchmarkActionToVisible(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(ms(quantile(lat, 0.5)), "p50_ms")
-	b.ReportMetric(ms(quantile(lat, 0.99)), "p99_ms")
-	fmt.Printf("action to visible: %d transfers, p50 %.0f ms, p99 %.0f ms\n", len(lat), ms(quantile(lat, 0.5)), ms(quantile(lat, 0.99)))
+	b.ReportMetric(ms(testenv.Quantile(lat, 0.5)), "p50_ms")
+	b.ReportMetric(ms(testenv.Quantile(lat, 0.99)), "p99_ms")
+	fmt.Printf("action to visible: %d transfers, p50 %.0f ms, p99 %.0f ms\n", len(lat), ms(testenv.Quantile(lat, 0.5)), ms(testenv.Quantile(lat, 0.99)))
 }
 
 const supervisorToken = "dev-acme-supervisor-sam" // config.yaml's development token
@@ -164,8 +158,6 @@ func openCases(b *testing.B, ingest, apiBase, run string, n int) []string {
 	}
 }
 
-var addrRE = regexp.MustCompile(`msg="(ingest|api) listening".* addr=(\S+)`)
-
 // startAll builds floorwatch and runs `floorwatch all` with config.yaml
 // on a fresh database and topic prefix; it is stopped (SIGTERM) when b
 // ends. It returns the ingest and API base URLs.
@@ -180,61 +172,16 @@ type pipeline struct{ ingest, api, database string }
 
 // startAllWith is startAll with the configuration file cfg.
 func startAllWith(b *testing.B, cfg string) pipeline {
-	brokers := testenv.KafkaBrokers(b)
-	chAddr, _ := testenv.ClickHouse(b)
-	bin := filepath.Join(b.TempDir(), "floorwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/floorwatch/floorwatch/cmd/floorwatch").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	prefix := testenv.UniqueName(b, "bench_visible")
+	name, env := testenv.PipelineEnv(b, "bench_visible")
 	admin := testenv.ClickHouseConn(b, "")
-	b.Cleanup(func() { _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+prefix+" SYNC") })
-	cmd := exec.Command(bin, "all", "--config", cfg, "--instance", "bench", "--topic-prefix", prefix+".")
-	cmd.Env = append(os.Environ(), "FLOORWATCH_KAFKA_BROKERS="+strings.Join(brokers, ","), "FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr, "FLOORWATCH_CLICKHOUSE_DATABASE="+prefix,
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0", "FLOORWATCH_API_LISTEN=127.0.0.1:0", "FLOORWATCH_METRICS_LISTEN=",
-		"FLOORWATCH_LOG_FORMAT=text")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		b.Fatal(err)
+	b.Cleanup(func() { _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" SYNC") })
+	all := testenv.StartFloorwatch(b, testenv.BuildFloorwatch(b, ""),
+		append(env, "FLOORWATCH_METRICS_LISTEN=", "FLOORWATCH_LOG_FORMAT=json"),
+		"all", "--config", cfg, "--instance", "bench", "--topic-prefix", name+".")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	listening := func(role string) string {
+		return "http://" + all.Await(ctx, b, role+" listening")["addr"].(string)
 	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	exited := make(chan struct{})
-	var log bytes.Buffer
-	addrs := make(chan [2]string, 2)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := addrRE.FindStringSubmatch(sc.Text()); m != nil {
-				addrs <- [2]string{m[1], m[2]}
-			} else if log.Len() < 1<<16 {
-				log.WriteString(sc.Text() + "\n")
-			}
-		}
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	b.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-	found := map[string]string{}
-	timeout := time.After(90 * time.Second)
-	for len(found) < 2 {
-		select {
-		case a := <-addrs:
-			found[a[0]] = "http://" + a[1]
-		case <-exited:
-			b.Fatalf("floorwatch all ended:\n%s", log.String())
-		case <-timeout:
-			b.Fatalf("floorwatch all did not listen within 90 s:\n%s", log.String())
-		}
-	}
-	return pipeline{ingest: found["ingest"], api: found["api"], database: prefix}
+	return pipeline{ingest: listening("ingest"), api: listening("api"), database: name}
 }

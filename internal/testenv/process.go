@@ -181,3 +181,24 @@ func (p *Process) Stop(timeout time.Duration) int {
 
 // Exited is closed when the process has exited.
 func (p *Process) Exited() <-chan struct{} { return p.done }
+
+// PipelineEnv is the environment, without the test process's own, of a
+// floorwatch process on the test services with topics and a database of
+// its own: name (UniqueName(tb, prefix)) names the database and, followed
+// by ".", prefixes the topics (--topic-prefix); 4 partitions; the ingest,
+// API and metrics listeners on free ports. Later entries (a caller's
+// additions) override these.
+func PipelineEnv(tb testing.TB, prefix string) (name string, env []string) {
+	tb.Helper()
+	name = UniqueName(tb, prefix)
+	chAddr, _ := ClickHouse(tb)
+	return name, []string{
+		"FLOORWATCH_KAFKA_BROKERS=" + strings.Join(KafkaBrokers(tb), ","),
+		"FLOORWATCH_KAFKA_PARTITIONS=4",
+		"FLOORWATCH_CLICKHOUSE_ADDR=" + chAddr,
+		"FLOORWATCH_CLICKHOUSE_DATABASE=" + name,
+		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
+		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
+	}
+}

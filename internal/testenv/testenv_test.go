@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 )
 
 func TestUniqueName(t *testing.T) {
@@ -70,5 +71,17 @@ func TestUnavailable(t *testing.T) {
 			t.Errorf("require=%q err=%v: skipped=%v failed=%v, want %v %v",
 				tc.require, tc.err, r.skipped, r.failed, tc.skip, tc.fail)
 		}
+	}
+}
+
+func TestQuantileIsTheNearestRank(t *testing.T) {
+	ds := []time.Duration{5, 1, 4, 2, 3, 6, 8, 7, 10, 9} // 1..10, unsorted
+	for q, want := range map[float64]time.Duration{0: 1, 0.1: 1, 0.5: 5, 0.55: 6, 0.99: 10, 1: 10} {
+		if got := Quantile(ds, q); got != want {
+			t.Errorf("Quantile(%v) = %v, want %v", q, got, want)
+		}
+	}
+	if Quantile(nil, 0.5) != 0 || ds[0] != 5 {
+		t.Error("Quantile of none is not 0, or it sorted its argument")
 	}
 }

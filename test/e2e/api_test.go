@@ -90,7 +90,7 @@ func TestSupervisorAPIOnThePipeline(t *testing.T) {
 	}
 	// Once every partition passed the retry, the case and the day's
 	// indicators still count one transfer.
-	waitWatermarks(ctx, t, p.chAddr, p.database, p.prefix+"."+schemas.TopicEvents, 4, time.Now().UTC())
+	waitWatermarks(ctx, t, p.chAddr, p.prefix, p.prefix+"."+schemas.TopicEvents, 4, time.Now().UTC())
 	from := start.Add(-time.Hour).Format(time.RFC3339)
 	var transferred int64
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
@@ -122,10 +122,10 @@ func TestSupervisorAPIOnThePipeline(t *testing.T) {
 
 // pipeline is a running `floorwatch all` with its addresses and a sender.
 type pipeline struct {
-	all                      *process
-	ingest, api              string
-	chAddr, database, prefix string
-	send                     *sender
+	all            *process
+	ingest, api    string
+	chAddr, prefix string // prefix: the topics' prefix and the database
+	send           *sender
 	// bin, config and env start it again (restart).
 	bin, config string
 	env         []string
@@ -153,8 +153,8 @@ func startPipelineWith(ctx context.Context, t *testing.T, name string, edit func
 	t.Helper()
 	chAddr, _ := testenv.ClickHouse(t)
 	tmp := t.TempDir()
-	bin := buildFloorwatch(ctx, t, tmp)
-	prefix, database, env := pipelineEnv(t, name, extraEnv...)
+	bin := testenv.BuildFloorwatch(t, "")
+	prefix, env := pipelineEnv(t, name, extraEnv...)
 	desk := alwaysOpenConfig(t, tmp, edit)
 	all := startAllWith(ctx, t, bin, desk, env, prefix+".")
 	addrs := all.awaitEach(ctx, t, "ingest listening", "api listening")
@@ -163,7 +163,7 @@ func startPipelineWith(ctx context.Context, t *testing.T, name string, edit func
 		t.Fatal(err)
 	}
 	p := &pipeline{all: all, ingest: "http://" + addrs["ingest listening"], api: "http://" + addrs["api listening"],
-		chAddr: chAddr, database: database, prefix: prefix, bin: bin, config: desk, env: env}
+		chAddr: chAddr, prefix: prefix, bin: bin, config: desk, env: env}
 	p.send = &sender{t: t, ctx: ctx, base: p.ingest, signer: NewSigner(cfg), statuses: map[string]map[int]int{}}
 	return p
 }

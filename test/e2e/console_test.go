@@ -91,7 +91,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	// The rule's changes are written as the sink writes them (the
 	// evaluator's own tests cover how they come about): the strip shows
 	// the rule while its latest change is firing.
-	conn := testenv.ClickHouseConn(t, p.database)
+	conn := testenv.ClickHouseConn(t, p.prefix)
 	alertChange := func(id, state string, value float64, at time.Time, seq int) {
 		t.Helper()
 		err := conn.Exec(ctx, `INSERT INTO alert_history (tenant, id, rule, team, metric, above, state, value, at, deliveries_pending, seq)

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,9 +39,9 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 	defer cancel()
 
 	tmp := t.TempDir()
-	bin := buildFloorwatch(ctx, t, tmp)
+	bin := testenv.BuildFloorwatch(t, "")
 	signedFile := signRequests(t, tmp)
-	prefix, _, env := pipelineEnv(t, "e2e")
+	prefix, env := pipelineEnv(t, "e2e")
 
 	all := startAll(ctx, t, bin, env, prefix+".")
 	ingestAddr := all.await(ctx, t, "ingest listening")
@@ -155,32 +156,11 @@ func checkSpec5Fields(t *testing.T, report []byte, to time.Time) {
 }
 
 // pipelineEnv is the environment of a `floorwatch all` on the test
-// services under a topic prefix and database of its own (named after
-// name), every listener on a free port, text logs, then extra.
-func pipelineEnv(t *testing.T, name string, extra ...string) (prefix, database string, env []string) {
-	prefix = testenv.UniqueName(t, name)
-	database = strings.ReplaceAll(prefix, "-", "_")
-	chAddr, _ := testenv.ClickHouse(t)
-	env = append(os.Environ(),
-		"FLOORWATCH_KAFKA_BROKERS="+strings.Join(testenv.KafkaBrokers(t), ","),
-		"FLOORWATCH_KAFKA_PARTITIONS=4",
-		"FLOORWATCH_CLICKHOUSE_ADDR="+chAddr,
-		"FLOORWATCH_CLICKHOUSE_DATABASE="+database,
-		"FLOORWATCH_INGEST_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_API_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_METRICS_LISTEN=127.0.0.1:0",
-		"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text")
-	return prefix, database, append(env, extra...)
-}
-
-func buildFloorwatch(ctx context.Context, t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "floorwatch")
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/floorwatch/floorwatch/cmd/floorwatch").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+// services (testenv.PipelineEnv: prefix names its topics' prefix and its
+// database), text logs at info, then extra.
+func pipelineEnv(t *testing.T, name string, extra ...string) (prefix string, env []string) {
+	prefix, vars := testenv.PipelineEnv(t, name)
+	return prefix, slices.Concat(os.Environ(), vars, []string{"FLOORWATCH_LOG_LEVEL=info", "FLOORWATCH_LOG_FORMAT=text"}, extra)
 }
 
 // signRequests signs testdata/requests.jsonl with config.yaml's secrets.

@@ -31,8 +31,8 @@ func TestStatusAtABusinessHoursEdge(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
 	tmp := t.TempDir()
-	bin := buildFloorwatch(ctx, t, tmp)
-	prefix, database, env := pipelineEnv(t, "edge")
+	bin := testenv.BuildFloorwatch(t, "")
+	prefix, env := pipelineEnv(t, "edge")
 	all := startAll(ctx, t, bin, env, prefix+".")
 	base := "http://" + all.await(ctx, t, "ingest listening")
 	cfg, err := config.Load(rootConfig, func(string) string { return "" })
@@ -47,7 +47,7 @@ func TestStatusAtABusinessHoursEdge(t *testing.T) {
 	s.events("acme", "dev-acme-api-key", routed("edge-r-1", "33600000999", wrote.Add(time.Minute)))
 	requests := s.write(filepath.Join(tmp, "requests.jsonl"))
 	now := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
-	waitWatermarks(ctx, t, chAddr, database, prefix+"."+schemas.TopicEvents, 4, now)
+	waitWatermarks(ctx, t, chAddr, prefix, prefix+"."+schemas.TopicEvents, 4, now)
 
 	from := opens.Add(-3 * time.Hour)
 	edge, after := period{"edge", from, opens}, period{"after", from, opens.Add(time.Millisecond)}

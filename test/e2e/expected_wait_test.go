@@ -3,13 +3,13 @@ package e2e
 import (
 	"cmp"
 	"os"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/floorwatch/floorwatch/api/cases"
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/testenv"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/floorwatch/floorwatch/simulate"
 	"github.com/floorwatch/floorwatch/test/oracle"
@@ -56,7 +56,7 @@ func BenchmarkExpectedWaitError(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(len(actual)), "cases")
-		b.ReportMetric(pct(actual, 0.5).Seconds(), "actual_wait_p50_s")
+		b.ReportMetric(testenv.Quantile(actual, 0.5).Seconds(), "actual_wait_p50_s")
 		shipped.report(b, "", len(actual))
 		little.report(b, "little_", len(actual))
 	}
@@ -82,9 +82,9 @@ func (p promises) report(b *testing.B, prefix string, cases int) {
 	for i, e := range p.errs {
 		abs[i] = e.Abs()
 	}
-	b.ReportMetric(pct(p.errs, 0.5).Seconds(), prefix+"error_p50_s")
-	b.ReportMetric(pct(abs, 0.5).Seconds(), prefix+"abs_error_p50_s")
-	b.ReportMetric(pct(abs, 0.9).Seconds(), prefix+"abs_error_p90_s")
+	b.ReportMetric(testenv.Quantile(p.errs, 0.5).Seconds(), prefix+"error_p50_s")
+	b.ReportMetric(testenv.Quantile(abs, 0.5).Seconds(), prefix+"abs_error_p50_s")
+	b.ReportMetric(testenv.Quantile(abs, 0.9).Seconds(), prefix+"abs_error_p90_s")
 	b.ReportMetric(float64(p.unknown)/float64(max(1, cases)), prefix+"unknown_share")
 }
 
@@ -172,7 +172,7 @@ func expectedWaitErrors(o *oracle.Oracle, from, to time.Time) (actual []time.Dur
 			}
 			var median int64
 			if len(waits) > 0 {
-				median = pct(waits, 0.5).Milliseconds()
+				median = testenv.Quantile(waits, 0.5).Milliseconds()
 			} else {
 				n = 0 // departures whose queued time is unknown: before the first readings
 			}
@@ -197,14 +197,4 @@ func benchHours(b *testing.B) int {
 		b.Fatalf("FLOORWATCH_BENCH_HOURS=%q: want 1 to 14", os.Getenv("FLOORWATCH_BENCH_HOURS"))
 	}
 	return n
-}
-
-// pct is the nearest-rank q-quantile of ds.
-func pct(ds []time.Duration, q float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[max(0, min(len(s)-1, int(float64(len(s))*q+0.999999)-1))]
 }

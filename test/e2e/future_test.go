@@ -35,8 +35,8 @@ func TestOneTenantsFarFutureEventsChangeNothingOfAnothers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	tmp := t.TempDir()
-	bin := buildFloorwatch(ctx, t, tmp)
-	prefix, database, env := pipelineEnv(t, "future")
+	bin := testenv.BuildFloorwatch(t, "")
+	prefix, env := pipelineEnv(t, "future")
 	all := startAll(ctx, t, bin, env, prefix+".")
 	base := "http://" + all.await(ctx, t, "ingest listening")
 
@@ -91,8 +91,8 @@ func TestOneTenantsFarFutureEventsChangeNothingOfAnothers(t *testing.T) {
 	requests := s.write(filepath.Join(tmp, "requests.jsonl"))
 
 	to := time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
-	waitWatermarks(ctx, t, chAddr, database, prefix+"."+schemas.TopicEvents, 4, to)
-	conn := testenv.ClickHouseConn(t, database)
+	waitWatermarks(ctx, t, chAddr, prefix, prefix+"."+schemas.TopicEvents, 4, to)
+	conn := testenv.ClickHouseConn(t, prefix)
 	var highest time.Time
 	if err := conn.QueryRow(ctx, `SELECT max(complete_until) FROM watermarks`).Scan(&highest); err != nil {
 		t.Fatal(err)
@@ -144,7 +144,7 @@ func TestOneTenantsFarFutureEventsChangeNothingOfAnothers(t *testing.T) {
 	}
 	to = time.Now().UTC().Truncate(time.Millisecond).Add(time.Millisecond)
 	requests = s.write(filepath.Join(tmp, "requests.jsonl"))
-	waitWatermarks(ctx, t, chAddr, database, prefix+"."+schemas.TopicEvents, 4, to)
+	waitWatermarks(ctx, t, chAddr, prefix, prefix+"."+schemas.TopicEvents, 4, to)
 	if err := conn.QueryRow(ctx, `SELECT max(complete_until) FROM watermarks`).Scan(&highest); err != nil {
 		t.Fatal(err)
 	}

@@ -59,11 +59,11 @@ func TestSimulatedTrafficReportEqualsReplayEqualsOracle(t *testing.T) {
 		t.Logf("FLOORWATCH_E2E_EVENTS: %d events instead of %d", events, simulatedEvents)
 	}
 	tmp := t.TempDir()
-	bin := buildFloorwatch(ctx, t, tmp)
+	bin := testenv.BuildFloorwatch(t, "")
 	// One address sends the whole simulated world as fast as ingest
 	// answers, its deliberate wrong keys included: far above what one
 	// client may get wrong per minute.
-	prefix, database, env := pipelineEnv(t, "sim", "FLOORWATCH_INGEST_AUTH_FAILURES_BURST=1000000")
+	prefix, env := pipelineEnv(t, "sim", "FLOORWATCH_INGEST_AUTH_FAILURES_BURST=1000000")
 	timing.mark("build")
 	all := startAll(ctx, t, bin, env, prefix+".")
 	base := "http://" + all.await(ctx, t, "ingest listening")
@@ -127,7 +127,7 @@ func TestSimulatedTrafficReportEqualsReplayEqualsOracle(t *testing.T) {
 	o := oracle.New(dec.Events, cfg.Directory())
 	timing.mark("oracle: decode " + strconv.Itoa(len(reqs)) + " requests, " + strconv.Itoa(len(dec.Events)) + " events")
 
-	waitWatermarks(ctx, t, chAddr, database, prefix+"."+schemas.TopicEvents, 4, now)
+	waitWatermarks(ctx, t, chAddr, prefix, prefix+"."+schemas.TopicEvents, 4, now)
 	timing.mark("pipeline: watermarks past --to")
 
 	c := &comparison{ctx: ctx, t: t, bin: bin, env: env, oracle: o, storedAt: now}
