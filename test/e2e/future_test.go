@@ -106,11 +106,7 @@ func TestOneTenantsFarFutureEventsChangeNothingOfAnothers(t *testing.T) {
 	if closed != 0 || open != 25 {
 		t.Fatalf("acme has %d closed and %d open conversations, want 0 and 25", closed, open)
 	}
-	var clampedFrom, clampedTo time.Time
-	if err := conn.QueryRow(ctx, `SELECT min(occurred_at), max(occurred_at) FROM events FINAL WHERE tenant = 'globex'`).
-		Scan(&clampedFrom, &clampedTo); err != nil {
-		t.Fatal(err)
-	}
+	clampedFrom, clampedTo := globexEvents(ctx, t, conn, 10)
 	t.Logf("highest watermark %s (wall %s); globex's stored events between %s and %s",
 		highest.Format(time.RFC3339Nano), time.Now().UTC().Format(time.RFC3339Nano), clampedFrom, clampedTo)
 	if clampedTo.After(to) || clampedFrom.Before(start) {
@@ -193,6 +189,23 @@ func acmeConversations(ctx context.Context, t *testing.T, conn driver.Conn, want
 		}
 		if closed+open >= want || time.Now().After(deadline) {
 			return closed, open
+		}
+	}
+}
+
+// globexEvents is the earliest and latest occurred_at of globex's stored
+// events, once want of them are stored (or after 20 s): like the
+// conversations, the events may land a moment after the watermarks.
+func globexEvents(ctx context.Context, t *testing.T, conn driver.Conn, want uint64) (from, to time.Time) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		var n uint64
+		if err := conn.QueryRow(ctx, `SELECT count(), min(occurred_at), max(occurred_at) FROM events FINAL WHERE tenant = 'globex'`).
+			Scan(&n, &from, &to); err != nil {
+			t.Fatal(err)
+		}
+		if n >= want || time.Now().After(deadline) {
+			return from, to
 		}
 	}
 }
