@@ -23,15 +23,7 @@ func BenchmarkInsertMetricBatches(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for i := range b.N {
-				var all []Row
-				for _, v := range values {
-					rs, err := Rows(schemas.TopicMetrics, v)
-					if err != nil {
-						b.Fatal(err)
-					}
-					all = append(all, rs...)
-				}
-				if err := InsertRows(ctx, conn, all, fmt.Sprintf("bench/%d", i)); err != nil {
+				if err := InsertRows(ctx, conn, rowsOfMetrics(b, values), fmt.Sprintf("bench/%d", i)); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -89,14 +81,7 @@ func BenchmarkSinkEndToEnd(b *testing.B) {
 // batch rows) and returns how long the inserts took.
 func bareInsert(b *testing.B, values [][]byte, batch int) time.Duration {
 	conn := testenv.ClickHouseConn(b, testDatabase(b).Database)
-	var all []Row
-	for _, v := range values {
-		rs, err := Rows(schemas.TopicMetrics, v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		all = append(all, rs...)
-	}
+	all := rowsOfMetrics(b, values)
 	ctx := context.Background()
 	start := time.Now()
 	for i := 0; i < len(all); i += batch {
@@ -118,4 +103,17 @@ func bareInsert(b *testing.B, values [][]byte, batch int) time.Duration {
 		}
 	}
 	return time.Since(start)
+}
+
+// rowsOfMetrics are the rows of the MetricDelta records values.
+func rowsOfMetrics(b *testing.B, values [][]byte) []Row {
+	var all []Row
+	for _, v := range values {
+		rs, err := Rows(schemas.TopicMetrics, v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, rs...)
+	}
+	return all
 }
