@@ -208,6 +208,19 @@ func decodeItem(raw json.RawMessage, v any) error {
 	return nil
 }
 
+// eachItem decodes each raw item of a batch into a T and passes it to f;
+// a malformed one is skipped as typ with its reason.
+func eachItem[T any](c *collector, typ string, raws []json.RawMessage, f func(*T)) {
+	for _, raw := range raws {
+		var v T
+		if err := decodeItem(raw, &v); err != nil {
+			c.ignore(typ, "", err.Error())
+			continue
+		}
+		f(&v)
+	}
+}
+
 // oneLine shortens a decoding error to a reason line.
 func oneLine(err error) string {
 	var te *json.UnmarshalTypeError

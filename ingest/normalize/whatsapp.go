@@ -182,30 +182,9 @@ func waChangeItems(c *collector, raw json.RawMessage) {
 	account := string(v.Metadata.PhoneNumberID)
 	var contacts []waContact
 	_ = json.Unmarshal(v.Contacts, &contacts) // malformed contacts only lose the BSUID and name lookups
-	for _, raw := range v.Messages {
-		var m waMessage
-		if err := decodeItem(raw, &m); err != nil {
-			c.ignore("message", "", err.Error())
-			continue
-		}
-		waMessageEvent(c, account, contacts, &m)
-	}
-	for _, raw := range v.Statuses {
-		var s waStatus
-		if err := decodeItem(raw, &s); err != nil {
-			c.ignore("status", "", err.Error())
-			continue
-		}
-		waStatusEvent(c, account, &s)
-	}
-	for _, raw := range v.MessageEchoes {
-		var m waMessage
-		if err := decodeItem(raw, &m); err != nil {
-			c.ignore("echo", "", err.Error())
-			continue
-		}
-		waEchoEvent(c, account, &m)
-	}
+	eachItem(c, "message", v.Messages, func(m *waMessage) { waMessageEvent(c, account, contacts, m) })
+	eachItem(c, "status", v.Statuses, func(s *waStatus) { waStatusEvent(c, account, s) })
+	eachItem(c, "echo", v.MessageEchoes, func(m *waMessage) { waEchoEvent(c, account, m) })
 	for _, raw := range v.Errors {
 		var e waError
 		_ = json.Unmarshal(raw, &e) // best effort: the code is only kept for logs
