@@ -17,6 +17,10 @@ type Process struct {
 	// producer, offsets committed after the outputs were acknowledged)
 	// trades duplicates after a crash for throughput.
 	ExactlyOnce bool `yaml:"exactly_once"`
+	// SessionTimeout is how long a dead processor keeps its partitions
+	// before another instance takes them over. Brokers refuse values
+	// under their group.min.session.timeout.ms (6 s by default).
+	SessionTimeout time.Duration `yaml:"session_timeout"`
 }
 
 func (c *Process) setDefaults() {
@@ -24,10 +28,12 @@ func (c *Process) setDefaults() {
 	c.GaugeInterval = 10 * time.Second
 	c.IdleAdvance = time.Second
 	c.ExactlyOnce = true
+	c.SessionTimeout = 6 * time.Second
 }
 
 func (c *Process) validate(ps *problems, key string) {
 	checkDuration(ps, join(key, "flush_interval"), c.FlushInterval)
 	checkDuration(ps, join(key, "gauge_interval"), c.GaugeInterval)
 	checkDuration(ps, join(key, "idle_advance"), c.IdleAdvance)
+	checkDuration(ps, join(key, "session_timeout"), c.SessionTimeout)
 }

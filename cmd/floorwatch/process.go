@@ -39,7 +39,7 @@ func processRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log
 		Kafka: p.kafka, ClientID: cfg.Kafka.ClientID, InstanceID: p.instance,
 		Group: p.group("floorwatch-process"), Topics: p.topics, Policies: cfg.Directory(),
 		FlushInterval: cfg.Process.FlushInterval, GaugeInterval: cfg.Process.GaugeInterval, IdleAdvance: cfg.Process.IdleAdvance,
-		MaxFutureSkew: cfg.Ingest.MaxFutureSkew, AtLeastOnce: !cfg.Process.ExactlyOnce,
+		MaxFutureSkew: cfg.Ingest.MaxFutureSkew, AtLeastOnce: !cfg.Process.ExactlyOnce, SessionTimeout: cfg.Process.SessionTimeout,
 		Logger: log, Registerer: reg,
 	})
 	if err != nil {

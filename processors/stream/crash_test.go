@@ -20,6 +20,7 @@ type childSpec struct {
 	Instance string
 	Topics   schemas.Topics
 	Start    time.Time
+	Session  time.Duration
 }
 
 // TestMain runs the runner alone, with no test, when the crash test starts
@@ -37,7 +38,7 @@ func runChild(spec string) int {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 2
 	}
-	k := &kafkaEnv{brokers: s.Brokers, topics: s.Topics, group: s.Group, start: s.Start}
+	k := &kafkaEnv{brokers: s.Brokers, topics: s.Topics, group: s.Group, start: s.Start, session: s.Session}
 	r, err := New(k.options(s.Instance))
 	if err == nil {
 		err = r.Run(context.Background())
@@ -50,7 +51,8 @@ func runChild(spec string) int {
 }
 
 func (k *kafkaEnv) spawn(instance string) *exec.Cmd {
-	spec, _ := json.Marshal(childSpec{Brokers: k.brokers, Group: k.group, Instance: instance, Topics: k.topics, Start: k.start})
+	spec, _ := json.Marshal(childSpec{Brokers: k.brokers, Group: k.group, Instance: instance, Topics: k.topics, Start: k.start,
+		Session: k.session})
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "FW_CHILD="+string(spec))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

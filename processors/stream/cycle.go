@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -32,6 +33,9 @@ func (r *Runner) cycle(ctx context.Context) error {
 			return errors.New("stream: client closed")
 		}
 		if err := pollError(fs); err != nil {
+			if errors.Is(err, kerr.InvalidSessionTimeout) {
+				return fmt.Errorf("stream: the broker refuses the session timeout %v (it must be within the broker's group.min.session.timeout.ms and group.max.session.timeout.ms): %w", r.opts.SessionTimeout, err)
+			}
 			return err
 		}
 		r.mu.Lock()

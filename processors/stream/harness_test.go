@@ -27,6 +27,8 @@ type kafkaEnv struct {
 	atLeastOnce bool
 	// policies are the tenants' (default: the defaults for every tenant).
 	policies Policies
+	// session is the runners' SessionTimeout (default: the runner's).
+	session time.Duration
 }
 
 func newKafkaEnv(t testing.TB, partitions int32) *kafkaEnv {
@@ -40,7 +42,7 @@ func (k *kafkaEnv) options(instance string) Options {
 	return Options{Kafka: []kgo.Opt{kgo.SeedBrokers(k.brokers...)}, Group: k.group, InstanceID: instance, Topics: k.topics, Policies: k.policyOrDefault(),
 		FlushInterval: 200 * time.Millisecond, GaugeInterval: time.Second, IdleAdvance: 500 * time.Millisecond,
 		Now: func() time.Time { return endOfTraffic.Add(time.Since(k.start)) }, Logger: testLogger(instance),
-		AtLeastOnce: k.atLeastOnce}
+		AtLeastOnce: k.atLeastOnce, SessionTimeout: k.session}
 }
 
 func (k *kafkaEnv) policyOrDefault() Policies {

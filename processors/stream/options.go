@@ -41,7 +41,10 @@ type Options struct {
 	// configuration's ingest.max_future_skew).
 	MaxFutureSkew time.Duration
 	// SessionTimeout bounds how long a dead instance keeps its partitions
-	// when it does not come back (default 6 s, the brokers' minimum).
+	// when it does not come back (default 6 s, the minimum of a broker's
+	// default group.min.session.timeout.ms). Heartbeats go every third of
+	// it, as Kafka advises (the client's default, 3 s, would expire a 2 s
+	// session).
 	SessionTimeout time.Duration
 	// TransactionTimeout bounds how long a dead instance's open
 	// transaction blocks readers when it does not come back (default 10 s).

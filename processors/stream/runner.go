@@ -130,7 +130,7 @@ func (r *Runner) groupOpts() []kgo.Opt {
 	o := r.opts
 	return o.clientOpts("",
 		kgo.ConsumerGroup(o.Group), kgo.ConsumeTopics(o.Topics.Events), kgo.InstanceID(o.InstanceID),
-		kgo.SessionTimeout(o.SessionTimeout), kgo.RebalanceTimeout(2*time.Minute),
+		kgo.SessionTimeout(o.SessionTimeout), kgo.HeartbeatInterval(o.SessionTimeout/3), kgo.RebalanceTimeout(2*time.Minute),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.BlockRebalanceOnPoll(),
 		kgo.OnPartitionsAssigned(r.assigned), kgo.OnPartitionsRevoked(r.revoked), kgo.OnPartitionsLost(r.revoked),

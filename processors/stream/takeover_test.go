@@ -2,11 +2,14 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 )
 
 // assignedTo returns the events partitions the group gives instance.
@@ -46,11 +49,32 @@ func (k *kafkaEnv) committedAt(ctx context.Context, adm *kadm.Client) map[int32]
 	return out
 }
 
+// The takeover waits for the dead member's session to expire: with the
+// default session timeout (6 s, the least a broker allows by default) and
+// with 2 s, which the local broker allows (group.min.session.timeout.ms
+// 1 s). A 2 s takeover must beat what a 6 s session could ever give.
 func TestASurvivorTakesOverAKilledInstancesPartitions(t *testing.T) {
 	if os.Getenv("FW_CHILD") != "" {
 		t.Skip("child process")
 	}
+	for _, c := range []struct {
+		name    string
+		session time.Duration
+		limit   time.Duration
+	}{
+		// Session, the survivor's rejoin, the fencing of the victim's
+		// open transaction, the restore and one transaction: about 7 s
+		// measured; see docs/processors.md.
+		{"default session timeout", 0, 12 * time.Second},
+		{"2 s session timeout", 2 * time.Second, 6 * time.Second},
+	} {
+		t.Run(c.name, func(t *testing.T) { testTakeover(t, c.session, c.limit) })
+	}
+}
+
+func testTakeover(t *testing.T, session, limit time.Duration) {
 	k := newKafkaEnv(t, 4)
+	k.session = session
 	ctx := within(t, 2*time.Minute)
 	adm := kadm.NewClient(k.client())
 	tr := genTraffic(1500, 6)
@@ -96,10 +120,7 @@ func TestASurvivorTakesOverAKilledInstancesPartitions(t *testing.T) {
 	took := time.Since(killed)
 	t.Logf("partitions %v of the killed instance committed again by the survivor %v after the kill",
 		lost, took.Round(time.Millisecond))
-	// Session timeout (6 s), the survivor's rejoin, the fencing of the
-	// victim's open transaction, the restore and one transaction: about
-	// 7 s measured; see docs/processors.md.
-	if limit := 12 * time.Second; took > limit {
+	if took > limit {
 		t.Errorf("takeover took %v, want at most %v", took, limit)
 	}
 	k.waitDone(ctx)
@@ -127,5 +148,18 @@ func (k *kafkaEnv) waitStable(ctx context.Context, adm *kadm.Client, topics ...s
 			k.t.Fatal("an output transaction stayed open")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestASessionTimeoutTheBrokerRefusesStopsTheRunnerWithTheReason(t *testing.T) {
+	k := newKafkaEnv(t, 1)
+	k.session = 500 * time.Millisecond // the local broker allows 1 s at least
+	r, err := New(k.options("refused"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Run(within(t, time.Minute))
+	if err == nil || !errors.Is(err, kerr.InvalidSessionTimeout) || !strings.Contains(err.Error(), "session timeout 500ms") {
+		t.Fatalf("Run = %v, want the broker's refusal of the 500ms session timeout", err)
 	}
 }
