@@ -11,7 +11,17 @@ type Segment struct {
 
 // String encodes s as a record key.
 func (s Segment) String() string {
-	return s.Tenant + "|" + string(s.Channel) + "|" + s.InteractionType + "|" + s.Team + "|" + s.Operator
+	var a [128]byte // on the stack: one allocation, the string's
+	return string(s.AppendTo(a[:0]))
+}
+
+// AppendTo appends s.String() to b.
+func (s Segment) AppendTo(b []byte) []byte {
+	b = append(append(b, s.Tenant...), '|')
+	b = append(append(b, s.Channel...), '|')
+	b = append(append(b, s.InteractionType...), '|')
+	b = append(append(b, s.Team...), '|')
+	return append(b, s.Operator...)
 }
 
 // Status values of a conversation (SPEC 3).

@@ -20,10 +20,16 @@ func UnixMilli(ms int64) Time { return Time{time.UnixMilli(ms).UTC()} }
 
 // String formats t in TimeLayout, or "" when zero.
 func (t Time) String() string {
+	var a [32]byte // on the stack: one allocation, the string's
+	return string(t.AppendTo(a[:0]))
+}
+
+// AppendTo appends t.String() to b.
+func (t Time) AppendTo(b []byte) []byte {
 	if t.IsZero() {
-		return ""
+		return b
 	}
-	return t.UTC().Format(TimeLayout)
+	return t.UTC().AppendFormat(b, TimeLayout)
 }
 
 // MarshalJSON writes t in TimeLayout, or null when zero.

@@ -188,7 +188,13 @@ func (f emitFunc) emit(topic string, partition int32, key, value []byte) {
 
 // produce adds a record to the open transaction.
 func (r *Runner) produce(topic string, partition int32, key, value []byte) {
-	rec := &kgo.Record{Topic: topic, Partition: partition, Key: key, Value: value}
+	// Records come from a slab, many to an allocation; the producer
+	// keeps each until the broker acknowledged it.
+	if len(r.slab) == cap(r.slab) {
+		r.slab = make([]kgo.Record, 0, 512)
+	}
+	r.slab = append(r.slab, kgo.Record{Topic: topic, Partition: partition, Key: key, Value: value})
+	rec := &r.slab[len(r.slab)-1]
 	r.sess.produce(rec, func(_ *kgo.Record, err error) {
 		if err != nil {
 			r.prodMu.Lock()

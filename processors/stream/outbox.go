@@ -15,12 +15,19 @@ import (
 // in the order their keys were first touched, when the transaction ends
 // (drain).
 type outbox struct {
-	deltas  map[deltaKey]*schemas.MetricDelta
-	dorder  []deltaKey
-	rows    map[string]*schemas.ConversationRow
-	rorder  []string
-	changes map[changeKey]*schemas.StatusChange
-	corder  []changeKey
+	// The records are kept by value in slices that every transaction
+	// reuses, found through maps of their indexes, in the order their
+	// keys were first touched: no allocation per record once warm.
+	deltas  []schemas.MetricDelta
+	dindex  map[deltaKey]int
+	rows    []schemas.ConversationRow
+	rindex  map[string]int
+	changes []schemas.StatusChange
+	cindex  map[changeKey]int
+	// buf holds the encoded keys and values of a drain, many to an
+	// allocation (arena); a chunk lives until the producer released every
+	// record in it.
+	buf []byte
 }
 
 type deltaKey struct {
@@ -34,8 +41,7 @@ type changeKey struct {
 }
 
 func newOutbox() *outbox {
-	return &outbox{deltas: map[deltaKey]*schemas.MetricDelta{}, rows: map[string]*schemas.ConversationRow{},
-		changes: map[changeKey]*schemas.StatusChange{}}
+	return &outbox{dindex: map[deltaKey]int{}, rindex: map[string]int{}, cindex: map[changeKey]int{}}
 }
 
 // add takes one Diff's records.
@@ -43,64 +49,91 @@ func (o *outbox) add(recs *windows.Records) {
 	for i := range recs.Deltas {
 		d := &recs.Deltas[i]
 		k := deltaKey{d.Segment, d.Minute.UnixMilli()}
-		if cur, ok := o.deltas[k]; ok {
-			cur.Merge(d)
+		if j, ok := o.dindex[k]; ok {
+			o.deltas[j].Merge(d)
 			continue
 		}
-		cp := *d
-		o.deltas[k] = &cp
-		o.dorder = append(o.dorder, k)
+		o.dindex[k] = len(o.deltas)
+		o.deltas = append(o.deltas, *d)
 	}
 	for i := range recs.Rows {
 		r := &recs.Rows[i]
-		cur, ok := o.rows[r.ConversationID]
+		j, ok := o.rindex[r.ConversationID]
 		if !ok {
-			o.rorder = append(o.rorder, r.ConversationID)
-		}
-		if !ok || r.Version >= cur.Version {
-			cp := *r
-			o.rows[r.ConversationID] = &cp
+			o.rindex[r.ConversationID] = len(o.rows)
+			o.rows = append(o.rows, *r)
+		} else if r.Version >= o.rows[j].Version {
+			o.rows[j] = *r
 		}
 	}
 	for i := range recs.Changes {
 		ch := &recs.Changes[i]
 		k := changeKey{ch.ConversationID, ch.Seq}
-		cur, ok := o.changes[k]
+		j, ok := o.cindex[k]
 		if !ok {
-			o.corder = append(o.corder, k)
-		}
-		if !ok || ch.Version >= cur.Version {
-			cp := *ch
-			o.changes[k] = &cp
+			o.cindex[k] = len(o.changes)
+			o.changes = append(o.changes, *ch)
+		} else if ch.Version >= o.changes[j].Version {
+			o.changes[j] = *ch
 		}
 	}
+}
+
+// arenaChunk is the size of one allocation of o.buf: a few hundred
+// records.
+const arenaChunk = 256 << 10
+
+// encode appends a record's key and value to the arena and returns them,
+// each capped so that nothing appended later can write over it.
+func (o *outbox) encode(appendKey, appendValue func([]byte) []byte) (key, value []byte) {
+	if cap(o.buf)-len(o.buf) < 4<<10 {
+		o.buf = make([]byte, 0, arenaChunk)
+	}
+	start := len(o.buf)
+	o.buf = appendKey(o.buf)
+	mid := len(o.buf)
+	o.buf = appendValue(o.buf)
+	end := len(o.buf)
+	// A value larger than what was left moved the arena: the records
+	// encoded before keep the old chunk.
+	return o.buf[start:mid:mid], o.buf[mid:end:end]
 }
 
 // drain writes every gathered record and empties the outbox. A delta
 // whose changes cancelled out is not written.
 func (o *outbox) drain(c *core, out emitter) {
-	// Each value is its own allocation: the producer keeps it until the
-	// broker acknowledged it.
-	for _, k := range o.dorder {
-		d := o.deltas[k]
+	for i := range o.deltas {
+		d := &o.deltas[i]
 		if d.IsZero() {
 			continue
 		}
-		out.emit(c.topics.Metrics, -1, []byte(d.Segment.String()+"|"+d.Minute.String()), d.AppendJSON(make([]byte, 0, 512)))
+		key, value := o.encode(func(b []byte) []byte {
+			return d.Minute.AppendTo(append(d.Segment.AppendTo(b), '|'))
+		}, d.AppendJSON)
+		out.emit(c.topics.Metrics, -1, key, value)
 	}
-	for _, id := range o.rorder {
-		out.emit(c.topics.Conversations, -1, []byte(id), o.rows[id].AppendJSON(make([]byte, 0, 1024)))
+	for i := range o.rows {
+		r := &o.rows[i]
+		key, value := o.encode(func(b []byte) []byte { return append(b, r.ConversationID...) }, r.AppendJSON)
+		out.emit(c.topics.Conversations, -1, key, value)
 	}
-	for _, k := range o.corder {
-		out.emit(c.topics.StatusChanges, -1, []byte(k.conv), o.changes[k].AppendJSON(make([]byte, 0, 384)))
+	for i := range o.changes {
+		ch := &o.changes[i]
+		key, value := o.encode(func(b []byte) []byte { return append(b, ch.ConversationID...) }, ch.AppendJSON)
+		out.emit(c.topics.StatusChanges, -1, key, value)
 	}
 	o.reset()
 }
 
 // reset drops what was gathered (drained, or the transaction aborted).
 func (o *outbox) reset() {
+	clear(o.dindex)
+	clear(o.rindex)
+	clear(o.cindex)
+	// Zeroed so that the strings and maps of this transaction's records
+	// are not kept alive by the next one's spare capacity.
 	clear(o.deltas)
 	clear(o.rows)
 	clear(o.changes)
-	o.dorder, o.rorder, o.corder = o.dorder[:0], o.rorder[:0], o.corder[:0]
+	o.deltas, o.rows, o.changes = o.deltas[:0], o.rows[:0], o.changes[:0]
 }

@@ -34,7 +34,8 @@ type Runner struct {
 	wakes  []opRef // operators whose presence changed since the last tick
 
 	prodMu  sync.Mutex
-	prodErr error // first produce failure of the open transaction
+	prodErr error        // first produce failure of the open transaction
+	slab    []kgo.Record // records produced, many to an allocation (cycle's goroutine only)
 
 	group atomic.Pointer[kgo.Client] // the group session's client while it runs (Ready)
 }

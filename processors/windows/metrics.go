@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"time"
@@ -100,9 +101,16 @@ func MetricDeltas(before, after []conversation.Conversation, targets Targets) []
 		if c := cmp.Compare(a.Minute.UnixMilli(), b.Minute.UnixMilli()); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Segment.String(), b.Segment.String())
+		return compareKeys(a.Segment, b.Segment)
 	})
 	return out
+}
+
+// compareKeys orders segments as their record keys (Segment.String)
+// compare, without building them on the heap.
+func compareKeys(a, b schemas.Segment) int {
+	var x, y [128]byte
+	return bytes.Compare(a.AppendTo(x[:0]), b.AppendTo(y[:0]))
 }
 
 func isZero(d *schemas.MetricDelta) bool {
