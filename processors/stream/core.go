@@ -34,6 +34,8 @@ type core struct {
 	ceiling int64
 	// box holds the open transaction's conversation records.
 	box *outbox
+	// diff computes them, into buffers it reuses.
+	diff windows.Differ
 }
 
 func newCore(p Policies, t schemas.Topics, maxSkew time.Duration) *core {

@@ -26,8 +26,8 @@ type outbox struct {
 	cindex  map[changeKey]int
 	// buf holds the encoded keys and values of a drain, many to an
 	// allocation (arena); a chunk lives until the producer released every
-	// record in it.
-	buf []byte
+	// record in it. scratch is where each record is encoded first.
+	buf, scratch []byte
 }
 
 type deltaKey struct {
@@ -83,20 +83,23 @@ func (o *outbox) add(recs *windows.Records) {
 // records.
 const arenaChunk = 256 << 10
 
-// encode appends a record's key and value to the arena and returns them,
-// each capped so that nothing appended later can write over it.
+// encode returns a record's key and value, written into the arena, each
+// capped so that nothing appended later can write over it. They are
+// encoded in a scratch buffer first: a record larger than what is left
+// of the chunk then starts a new one instead of growing (and copying)
+// the chunk.
 func (o *outbox) encode(appendKey, appendValue func([]byte) []byte) (key, value []byte) {
-	if cap(o.buf)-len(o.buf) < 4<<10 {
-		o.buf = make([]byte, 0, arenaChunk)
+	o.scratch = appendKey(o.scratch[:0])
+	k := len(o.scratch)
+	o.scratch = appendValue(o.scratch)
+	n := len(o.scratch)
+	if cap(o.buf)-len(o.buf) < n {
+		o.buf = make([]byte, 0, max(arenaChunk, n))
 	}
 	start := len(o.buf)
-	o.buf = appendKey(o.buf)
-	mid := len(o.buf)
-	o.buf = appendValue(o.buf)
-	end := len(o.buf)
-	// A value larger than what was left moved the arena: the records
-	// encoded before keep the old chunk.
-	return o.buf[start:mid:mid], o.buf[mid:end:end]
+	o.buf = append(o.buf, o.scratch...)
+	rec := o.buf[start:]
+	return rec[:k:k], rec[k:n:n]
 }
 
 // drain writes every gathered record and empties the outbox. A delta

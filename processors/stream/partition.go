@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
-	"github.com/floorwatch/floorwatch/processors/windows"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -137,8 +136,7 @@ func (p *partition) settlePending(c *core, out emitter) {
 func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry,
 	before []conversation.Conversation, now int64) {
 	after, t, ok := ent.st.DeriveNext(tn, c.presence, time.UnixMilli(now))
-	recs := windows.Diff(before, after, &ent.em, c.targets)
-	c.emitRecords(&recs)
+	c.emitRecords(c.diff.Diff(before, after, &ent.em, c.targets))
 	ent.lastNow = now
 	p.markDirty(ent)
 	p.count(ent, openRef(after))

@@ -55,6 +55,7 @@ type runner struct {
 	pr      *conversation.Presence
 	st      *conversation.State
 	em      Emitted
+	df      Differ
 	lastNow time.Time
 	out     Records
 }
@@ -86,7 +87,7 @@ func (r *runner) advance(now time.Time) {
 }
 
 func (r *runner) emit(before, after []conversation.Conversation, now time.Time) {
-	recs := Diff(before, after, &r.em, targets)
+	recs := r.df.Diff(before, after, &r.em, targets)
 	r.out.Deltas = append(r.out.Deltas, recs.Deltas...)
 	r.out.Rows = append(r.out.Rows, recs.Rows...)
 	r.out.Changes = append(r.out.Changes, recs.Changes...)

@@ -80,17 +80,17 @@ func (s sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int64
 	dd.Add(d.Ms, d.BusinessMs, n)
 }
 
-// MetricDeltas returns what changed between the figures of before and
+// deltas appends to out what changed between the figures of before and
 // after, one record per (minute, segment) that changed, sorted by minute
-// then segment. A late event yields negative figures for what
-// disappeared and positive ones for what appeared, each in its own minute.
-// A record's duration bounds are those of the durations after holds in
-// its cell (schemas.DurationDelta.Add): what disappeared cannot narrow them.
-func MetricDeltas(before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
-	s := sums{}
+// then segment, and leaves s empty. A late event yields negative figures
+// for what disappeared and positive ones for what appeared, each in its
+// own minute. A record's duration bounds are those of the durations after
+// holds in its cell (schemas.DurationDelta.Add): what disappeared cannot
+// narrow them.
+func (s sums) deltas(out []schemas.MetricDelta, before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
+	defer clear(s)
 	s.add(before, -1, targets)
 	s.add(after, 1, targets)
-	out := make([]schemas.MetricDelta, 0, len(s))
 	for _, d := range s {
 		if !isZero(d) {
 			normalize(d)

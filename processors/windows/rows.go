@@ -17,6 +17,14 @@ type Records struct {
 // Empty reports whether r holds nothing.
 func (r *Records) Empty() bool { return len(r.Deltas)+len(r.Rows)+len(r.Changes) == 0 }
 
+// Differ computes Diffs into buffers it keeps from one to the next: the
+// Records of a Diff are valid until the following one. The zero Differ
+// is ready; one per goroutine.
+type Differ struct {
+	recs  Records
+	cells sums
+}
+
 // Diff returns the records for a key whose conversations were before and
 // are now after, and updates em. before must be what em describes as far
 // as metrics go (the key derived at the clock of its previous Diff, with
@@ -25,8 +33,16 @@ func (r *Records) Empty() bool { return len(r.Deltas)+len(r.Rows)+len(r.Changes)
 // before-view already shows a change (a late presence event). Every
 // record of one Diff carries em.Version+1; nothing is emitted, and the
 // version kept, when nothing changed.
-func Diff(before, after []conversation.Conversation, em *Emitted, targets Targets) Records {
-	out := Records{Deltas: MetricDeltas(before, after, targets)}
+func (df *Differ) Diff(before, after []conversation.Conversation, em *Emitted, targets Targets) *Records {
+	if df.cells == nil {
+		df.cells = sums{}
+	}
+	out := &df.recs
+	clear(out.Deltas) // the previous Diff's strings and maps are not kept alive
+	clear(out.Rows)
+	clear(out.Changes)
+	out.Deltas = df.cells.deltas(out.Deltas[:0], before, after, targets)
+	out.Rows, out.Changes = out.Rows[:0], out.Changes[:0]
 	version := em.Version + 1
 	next := make([]EmittedConv, 0, len(after))
 	for i := range after {
@@ -38,7 +54,7 @@ func Diff(before, after []conversation.Conversation, em *Emitted, targets Target
 			continue
 		}
 		out.Rows = append(out.Rows, withTargets(a.Row(version), targets))
-		out.Changes = append(out.Changes, historyChanges(a, findView(before, a.ID), prev, version)...)
+		out.Changes = historyChanges(out.Changes, a, findView(before, a.ID), prev, version)
 	}
 	for _, ec := range em.Convs {
 		if slices.ContainsFunc(next, func(n EmittedConv) bool { return n.ID == ec.ID }) {
@@ -67,14 +83,13 @@ func findView(convs []conversation.Conversation, id string) *conversation.Conver
 	return nil
 }
 
-// historyChanges returns the intervals of a that differ from what was
-// written: only the changed ones when the before-view b is what was
+// historyChanges appends to out the intervals of a that differ from what
+// was written: only the changed ones when the before-view b is what was
 // written (same fingerprint), else all of them; plus retractions of
 // intervals past a's end.
-func historyChanges(a, b *conversation.Conversation, prev *EmittedConv, version int64) []schemas.StatusChange {
+func historyChanges(out []schemas.StatusChange, a, b *conversation.Conversation, prev *EmittedConv, version int64) []schemas.StatusChange {
 	seg := a.Segment()
 	same := b != nil && prev != nil && fingerprint(b) == prev.Hash && b.Segment() == seg
-	var out []schemas.StatusChange
 	for i, iv := range a.History {
 		if same && i < len(b.History) && b.History[i] == iv {
 			continue
@@ -105,7 +120,7 @@ func retracted(id string, b *conversation.Conversation, version int64) schemas.C
 }
 
 // withTargets writes into each first response of row the service-level
-// target it was judged by (the same one MetricDeltas counts within), so
+// target it was judged by (the same one the metric deltas count within), so
 // that the sink and SQL read the processors' decision, never recompute it
 // from a configuration that may have changed since.
 func withTargets(row schemas.ConversationRow, targets Targets) schemas.ConversationRow {
