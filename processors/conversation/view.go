@@ -110,14 +110,25 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 	case r.closed:
 		c.ClosedBy = n.Name(r.closedBy)
 	}
+	// Sized at once: a view is built per derivation, its slices grown
+	// one append at a time cost a copy each.
+	if len(r.transfers) > 0 {
+		c.Transfers = make([]schemas.Time, 0, len(r.transfers))
+	}
 	for _, t := range r.transfers {
 		c.Transfers = append(c.Transfers, ts(t))
+	}
+	if len(r.durations) > 0 {
+		c.Durations = make([]schemas.DurationRecord, 0, len(r.durations))
 	}
 	for _, d := range r.durations {
 		c.Durations = append(c.Durations, schemas.DurationRecord{
 			Kind: durationNames[d.kind], EndedAt: ts(d.endedAt), Team: n.Name(d.team),
 			Operator: n.Name(d.operator), Ms: d.ms, BusinessMs: d.bms,
 		})
+	}
+	if len(r.history) > 0 {
+		c.History = make([]Interval, 0, len(r.history))
 	}
 	for _, iv := range r.history {
 		c.History = append(c.History, Interval{Status: statusNames[iv.status],

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"time"
@@ -68,7 +69,8 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 		return err
 	}
 	key := e.Key()
-	if string(recordKey) != key.String() {
+	var kb [256]byte // the key's bytes on the stack: no allocation per event
+	if !bytes.Equal(recordKey, key.AppendTo(kb[:0])) {
 		return fmt.Errorf("%w (%q, want %q)", errWrongPartition, recordKey, key.String())
 	}
 	tn, err := c.tenant(e.Tenant)
