@@ -49,8 +49,17 @@ func generated(b *testing.B, s Scale) driver.Conn {
 		b.Fatal(err)
 	}
 	conn := testenv.ClickHouseConn(b, db)
+	// One INSERT … SELECT of 100 M rows runs for minutes without sending
+	// a packet: longer than the driver's read timeout (5 min).
+	opts := testenv.ClickHouseOptions(b, db)
+	opts.ReadTimeout = time.Hour
+	gen, err := ch.Open(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer gen.Close()
 	start := time.Now()
-	took, err := Generate(ctx, conn, s)
+	took, err := Generate(ctx, gen, s)
 	if err != nil {
 		b.Fatal(err)
 	}

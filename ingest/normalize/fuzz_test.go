@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/floorwatch/floorwatch/schemas"
 )
 
@@ -143,4 +145,64 @@ func FuzzWhatsAppOnePassMatchesItemByItem(f *testing.F) {
 			t.Fatalf("one pass:\n%+v\nitem by item:\n%+v", one.res, each.res)
 		}
 	})
+}
+
+// FuzzWhatsAppDecoderMatchesTheTypedDecoder: whenever decodeWABody reads a
+// body (valid JSON with plain names, as whatsAppOnePass gives it), it
+// reads what the typed decoder reads.
+func FuzzWhatsAppDecoderMatchesTheTypedDecoder(f *testing.F) {
+	seedFixtures(f, string(schemas.WhatsApp))
+	for _, body := range []string{
+		`{"object":"whatsapp_business_account","entry":[{"id":5,"changes":[{"field":"messages","value":{"messages":[{"from":"1","id":"w","timestamp":"1795165205","type":"text","text":{"body":"Caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \n"}}]}}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"text":{"body":"\ud83d"}}]}}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"Text":{"body":"x"}}]}}]}]}`,
+		`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"messages":[{"text":null,"context":{},"interactive":{"nfm_reply":{"body":"b"}}}]}}]}]}`,
+		`{"object":null,"entry":null}`,
+		` { "object" : "whatsapp_business_account" , "entry" : [ { "changes" : [ { "value" : { "statuses" : [ { "errors" : [ { "code" : 131047 , "title" : "t" } ] , "extra" : [ 1 , { "a" : [ ] } , -2.5e3 , true ] } ] } } ] } ] } `,
+	} {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var mine waBody
+		if !json.Valid(body) || !plainNames(body) || !decodeWABody(body, &mine) {
+			return
+		}
+		var typed waBody
+		if err := gojson.Unmarshal(body, &typed); err != nil {
+			t.Fatalf("decodeWABody read it, the typed decoder refuses it: %v", err)
+		}
+		if !reflect.DeepEqual(mine, typed) {
+			t.Fatalf("decodeWABody:\n%s\ntyped decoder:\n%s", dump(mine), dump(typed))
+		}
+	})
+}
+
+func dump(b waBody) string {
+	out, _ := json.Marshal(b)
+	return string(out)
+}
+
+// Every WhatsApp fixture the typed decoder reads takes the fast decoder:
+// refusing is always safe, but should stay rare.
+func TestTheWhatsAppFixturesTakeTheFastDecoder(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", string(schemas.WhatsApp), "*.json"))
+	fast := 0
+	for _, file := range files {
+		body, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var typed, mine waBody
+		if !json.Valid(body) || !plainNames(body) || gojson.Unmarshal(body, &typed) != nil {
+			continue
+		}
+		if !decodeWABody(body, &mine) {
+			t.Errorf("%s: the fast decoder refuses what the typed decoder reads", file)
+			continue
+		}
+		fast++
+	}
+	if fast < 10 {
+		t.Errorf("only %d fixtures read by the fast decoder", fast)
+	}
 }

@@ -74,14 +74,18 @@ func whatsApp(c *collector, body []byte) error {
 // decode whenever any item would; only bodies with plain names come here
 // (plainNames), as a repeated name would be merged, not replaced.
 type waBody struct {
-	Object *string `json:"object"`
-	Entry  []struct {
-		ID      flexID `json:"id"`
-		Changes []struct {
-			Field string   `json:"field"`
-			Value *waItems `json:"value"`
-		} `json:"changes"`
-	} `json:"entry"`
+	Object *string       `json:"object"`
+	Entry  []waBodyEntry `json:"entry"`
+}
+
+type waBodyEntry struct {
+	ID      flexID         `json:"id"`
+	Changes []waBodyChange `json:"changes"`
+}
+
+type waBodyChange struct {
+	Field string   `json:"field"`
+	Value *waItems `json:"value"`
 }
 
 // waItems is a change's value, typed down to its items.
@@ -101,7 +105,7 @@ type waItems struct {
 // is not an envelope whose changes all have a value.
 func whatsAppOnePass(c *collector, body []byte) bool {
 	var b waBody
-	if !plainNames(body) || json.Unmarshal(body, &b) != nil || b.Object == nil || *b.Object != "whatsapp_business_account" {
+	if !plainNames(body) || !decodeWABody(body, &b) || b.Object == nil || *b.Object != "whatsapp_business_account" {
 		return false
 	}
 	for _, e := range b.Entry {

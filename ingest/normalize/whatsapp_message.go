@@ -7,40 +7,54 @@ import (
 // waMessage is an inbound message (value.messages[]) or a business-app
 // echo (value.message_echoes[]); echoes add To and ToUserID.
 type waMessage struct {
-	From       flexID `json:"from"`
-	FromUserID flexID `json:"from_user_id"`
-	To         flexID `json:"to"`
-	ToUserID   flexID `json:"to_user_id"`
-	ID         flexID `json:"id"`
-	Timestamp  stamp  `json:"timestamp"`
-	Type       string `json:"type"`
-	GroupID    flexID `json:"group_id"`
-	Context    *struct {
-		ID flexID `json:"id"`
-	} `json:"context"`
-	Text *struct {
-		Body string `json:"body"`
-	} `json:"text"`
-	Image       *waCaptioned `json:"image"`
-	Video       *waCaptioned `json:"video"`
-	Document    *waCaptioned `json:"document"`
-	Interactive *struct {
-		ButtonReply *waTitled `json:"button_reply"`
-		ListReply   *waTitled `json:"list_reply"`
-		NfmReply    *struct {
-			Body string `json:"body"`
-		} `json:"nfm_reply"`
-	} `json:"interactive"`
-	Button *struct {
-		Text string `json:"text"`
-	} `json:"button"`
-	Reaction *struct {
-		MessageID flexID `json:"message_id"`
-	} `json:"reaction"`
-	Order *struct {
-		Text string `json:"text"`
-	} `json:"order"`
-	Errors []waError `json:"errors"`
+	From        flexID         `json:"from"`
+	FromUserID  flexID         `json:"from_user_id"`
+	To          flexID         `json:"to"`
+	ToUserID    flexID         `json:"to_user_id"`
+	ID          flexID         `json:"id"`
+	Timestamp   stamp          `json:"timestamp"`
+	Type        string         `json:"type"`
+	GroupID     flexID         `json:"group_id"`
+	Context     *waContext     `json:"context"`
+	Text        *waText        `json:"text"`
+	Image       *waCaptioned   `json:"image"`
+	Video       *waCaptioned   `json:"video"`
+	Document    *waCaptioned   `json:"document"`
+	Interactive *waInteractive `json:"interactive"`
+	Button      *waButton      `json:"button"`
+	Reaction    *waReaction    `json:"reaction"`
+	Order       *waOrder       `json:"order"`
+	Errors      []waError      `json:"errors"`
+}
+
+type waContext struct {
+	ID flexID `json:"id"`
+}
+
+type waText struct {
+	Body string `json:"body"`
+}
+
+type waInteractive struct {
+	ButtonReply *waTitled   `json:"button_reply"`
+	ListReply   *waTitled   `json:"list_reply"`
+	NfmReply    *waNfmReply `json:"nfm_reply"`
+}
+
+type waNfmReply struct {
+	Body string `json:"body"`
+}
+
+type waButton struct {
+	Text string `json:"text"`
+}
+
+type waReaction struct {
+	MessageID flexID `json:"message_id"`
+}
+
+type waOrder struct {
+	Text string `json:"text"`
 }
 
 type waCaptioned struct {
