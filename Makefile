@@ -23,6 +23,8 @@ FUZZ_TARGETS ?= \
 	ingest/normalize:FuzzWebhookX \
 	ingest/normalize:FuzzPlatformEvents \
 	ingest/normalize:FuzzVerifySignatures \
+	ingest/normalize:FuzzWhatsAppOnePassMatchesItemByItem \
+	ingest/normalize:FuzzWhatsAppDecoderMatchesTheTypedDecoder \
 	ingest/decode:FuzzDecode \
 	schemas:FuzzUnmarshalEvent \
 	schemas:FuzzEventDecoderAgreesWithEncodingJSON \
