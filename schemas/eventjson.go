@@ -160,7 +160,7 @@ func setString(p *string, raw []byte) error {
 	in := raw[1 : len(raw)-1]
 	for _, c := range in {
 		if c == '\\' || c >= 0x80 {
-			v, ok := unquote(in)
+			v, ok := UnquoteJSON(in, true)
 			if !ok {
 				return json.Unmarshal(raw, p) // let encoding/json say what is wrong
 			}
@@ -172,11 +172,11 @@ func setString(p *string, raw []byte) error {
 	return nil
 }
 
-// unquote decodes the inside of a JSON string as encoding/json does:
-// escapes (\uXXXX with surrogate pairs; a lone surrogate reads as U+FFFD)
-// and invalid UTF-8 bytes replaced by U+FFFD. The scanner already checked
-// the escapes' syntax.
-func unquote(in []byte) (string, bool) {
+// UnquoteJSON decodes the inside of a JSON string whose syntax was
+// checked: escapes (\uXXXX with surrogate pairs). With replace, as
+// encoding/json does, a lone surrogate and an invalid UTF-8 byte read as
+// U+FFFD; without, either makes it report false (decoders differ there).
+func UnquoteJSON(in []byte, replace bool) (string, bool) {
 	out := make([]byte, 0, len(in)+8)
 	for i := 0; i < len(in); {
 		c := in[i]
@@ -214,6 +214,9 @@ func unquote(in []byte) (string, bool) {
 					}
 				}
 				if utf16.IsSurrogate(r) {
+					if !replace {
+						return "", false
+					}
 					r = utf8.RuneError
 				}
 				out = utf8.AppendRune(out, r)
@@ -227,6 +230,9 @@ func unquote(in []byte) (string, bool) {
 			i++
 		default:
 			r, size := utf8.DecodeRune(in[i:])
+			if r == utf8.RuneError && size == 1 && !replace {
+				return "", false
+			}
 			out = utf8.AppendRune(out, r) // RuneError for an invalid byte, as encoding/json
 			i += size
 		}

@@ -2,9 +2,9 @@ package normalize
 
 import (
 	"bytes"
-	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/floorwatch/floorwatch/schemas"
 )
 
 // decodeWABody fills b from body as json.Unmarshal(body, b) would, without
@@ -407,76 +407,12 @@ func (r *waReader) str(dst *string) bool {
 	return ok
 }
 
-// unquote returns the string a JSON string's contents stand for, when
-// they are valid UTF-8 whose escapes are the simple ones, \u escapes of
-// characters or valid surrogate pairs; it reports false otherwise (an
-// invalid byte or a lone surrogate, which decoders replace each their
-// own way).
+// unquote returns the string a JSON string's contents stand for, or
+// false for an invalid UTF-8 byte or a lone surrogate, which decoders
+// replace each their own way.
 func unquote(b []byte) (string, bool) {
-	if bytes.IndexByte(b, '\\') < 0 {
-		if utf8.Valid(b) {
-			return string(b), true
-		}
-		return "", false
+	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+		return string(b), true
 	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c != '\\' {
-			out = append(out, c)
-			i++
-			continue
-		}
-		if i+1 >= len(b) {
-			return "", false
-		}
-		switch b[i+1] {
-		case '"', '\\', '/':
-			out = append(out, b[i+1])
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			ch, ok := hex4(b, i+2)
-			if !ok {
-				return "", false
-			}
-			i += 6
-			if utf16.IsSurrogate(ch) {
-				lo, ok := hex4(b, i+2)
-				if !ok || i+1 >= len(b) || b[i] != '\\' || b[i+1] != 'u' {
-					return "", false
-				}
-				if ch = utf16.DecodeRune(ch, lo); ch == utf8.RuneError {
-					return "", false
-				}
-				i += 6
-			}
-			out = utf8.AppendRune(out, ch)
-			continue
-		default:
-			return "", false
-		}
-		i += 2
-	}
-	if !utf8.Valid(out) {
-		return "", false
-	}
-	return string(out), true
-}
-
-// hex4 reads the four hex digits at b[i:].
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(b[i:i+4]), 16, 16)
-	return rune(n), err == nil
+	return schemas.UnquoteJSON(b, false)
 }
