@@ -21,38 +21,9 @@ func decodeWABody(body []byte, b *waBody) bool {
 	ok := r.object(func(name []byte) bool {
 		switch string(name) {
 		case "object":
-			if r.null() {
-				return true
-			}
-			var s string
-			b.Object = &s
-			return r.str(&s)
+			return optional(&r, &b.Object, r.str)
 		case "entry":
-			return array(&r, &b.Entry, func(e *waBodyEntry) bool {
-				return r.object(func(name []byte) bool {
-					switch string(name) {
-					case "id":
-						return r.flex(&e.ID)
-					case "changes":
-						return array(&r, &e.Changes, func(ch *waBodyChange) bool {
-							return r.object(func(name []byte) bool {
-								switch string(name) {
-								case "field":
-									return r.str(&ch.Field)
-								case "value":
-									if r.null() {
-										return true
-									}
-									ch.Value = new(waItems)
-									return r.items(ch.Value)
-								}
-								return r.unknown(name, "field", "value")
-							})
-						})
-					}
-					return r.unknown(name, "id", "changes")
-				})
-			})
+			return array(&r, &b.Entry, r.entry)
 		}
 		return r.unknown(name, "object", "entry")
 	})
@@ -60,16 +31,35 @@ func decodeWABody(body []byte, b *waBody) bool {
 	return ok && r.i == len(body)
 }
 
+func (r *waReader) entry(e *waBodyEntry) bool {
+	return r.object(func(name []byte) bool {
+		switch string(name) {
+		case "id":
+			return r.flex(&e.ID)
+		case "changes":
+			return array(r, &e.Changes, r.change)
+		}
+		return r.unknown(name, "id", "changes")
+	})
+}
+
+func (r *waReader) change(ch *waBodyChange) bool {
+	return r.object(func(name []byte) bool {
+		switch string(name) {
+		case "field":
+			return r.str(&ch.Field)
+		case "value":
+			return optional(r, &ch.Value, r.items)
+		}
+		return r.unknown(name, "field", "value")
+	})
+}
+
 func (r *waReader) items(v *waItems) bool {
 	return r.object(func(name []byte) bool {
 		switch string(name) {
 		case "metadata":
-			return r.object(func(name []byte) bool {
-				if string(name) == "phone_number_id" {
-					return r.flex(&v.Metadata.PhoneNumberID)
-				}
-				return r.unknown(name, "phone_number_id")
-			})
+			return r.field("phone_number_id", func() bool { return r.flex(&v.Metadata.PhoneNumberID) })
 		case "contacts":
 			return array(r, &v.Contacts, r.contact)
 		case "messages":
@@ -93,12 +83,7 @@ func (r *waReader) contact(c *waContact) bool {
 		case "user_id":
 			return r.flex(&c.UserID)
 		case "profile":
-			return r.object(func(name []byte) bool {
-				if string(name) == "name" {
-					return r.str(&c.Profile.Name)
-				}
-				return r.unknown(name, "name")
-			})
+			return r.field("name", func() bool { return r.str(&c.Profile.Name) })
 		}
 		return r.unknown(name, "wa_id", "user_id", "profile")
 	})
