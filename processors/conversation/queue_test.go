@@ -53,3 +53,44 @@ func TestIntervalsStartedByTimersAreMarked(t *testing.T) {
 		t.Errorf("history %s, want %s", got, want)
 	}
 }
+
+// The status history is in segments as well as statuses (SPEC 4: the
+// open-case statuses at any past moment, per segment): every interval
+// carries the interaction type, team and operator the conversation had
+// during it, and a move that leaves the status as it was still starts one.
+func TestEachIntervalCarriesTheSegmentItWasIn(t *testing.T) {
+	routedAs := func(at, team, itype string) schemas.Event {
+		return ev(schemas.KindRouted, at, func(e *schemas.Event) { e.Team, e.InteractionType = team, itype })
+	}
+	convs := derive(t, mustTenant(t, schemas.Policy{}), NewPresence(), []schemas.Event{
+		customer("09:00"), routedAs("09:01", "sales", "complaint"), transferred("09:03", "billing", ""),
+		assigned("09:04", "ana"), transferred("09:06", "", "bob"), opStatus("09:07", "bob", "away"),
+		recovered("09:09", "vip", "carl"), closed("09:12", "carl"),
+	}, "09:20")
+	var got []string
+	for _, iv := range convs[0].History {
+		got = append(got, fmt.Sprintf("%s@%s:%s/%s/%s", iv.Status, hhmm(iv.From.Time), iv.InteractionType, iv.Team, iv.Operator))
+	}
+	want := []string{
+		"bot@09:00:" + schemas.DefaultInteractionType + "//",
+		"queued@09:01:complaint/sales/",
+		"queued@09:03:complaint/billing/", // moved between queues: same status, new interval
+		"active@09:04:complaint/billing/ana",
+		"active@09:06:complaint/billing/bob", // handed to another operator
+		"to_recover@09:07:complaint/billing/bob",
+		"active@09:09:complaint/vip/carl",
+		"closed@09:12:complaint/vip/carl",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("history\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	// A move at the instant the previous interval began replaces it whole,
+	// and one back to where it was merges with the interval before (a
+	// recovery sorts after a transfer of the same millisecond).
+	convs = derive(t, mustTenant(t, schemas.Policy{}), NewPresence(), []schemas.Event{
+		customer("09:00"), routed("09:01", "sales"), transferred("09:05", "billing", ""), recovered("09:05", "sales", ""),
+	}, "09:20")
+	if h := convs[0].History; len(h) != 2 || h[1].Team != "sales" || !h[1].To.IsZero() || hhmm(h[1].From.Time) != "09:01" {
+		t.Errorf("history %+v, want bot, then queued in sales from 09:01 on", h)
+	}
+}

@@ -16,7 +16,9 @@ func officeHours() schemas.BusinessHours {
 }
 
 // Each scenario is one rule of SPEC 3, told as events and the resulting
-// conversations: status, team, operator, durations | status history.
+// conversations: status, team, operator, durations | status history (a
+// new interval when the status or the segment changes: the segments are
+// in TestEachIntervalCarriesTheSegmentItWasIn).
 func TestEveryRuleOfTheStateMachine(t *testing.T) {
 	handled := []schemas.Event{customer("09:00"), routed("09:01", "sales"), assigned("09:02", "ana")}
 	cases := []struct {
@@ -49,7 +51,7 @@ func TestEveryRuleOfTheStateMachine(t *testing.T) {
 			"queued team=billing op= first_response=1m0s transfers=1 | bot@09:00 queued@09:01 active@09:02 queued@09:04"},
 		{"a transfer to an operator keeps it active with them",
 			schemas.Policy{}, append(handled[:3:3], transferred("09:04", "", "carl")), "09:05",
-			"active team=sales op=carl transfers=1 | bot@09:00 queued@09:01 active@09:02"},
+			"active team=sales op=carl transfers=1 | bot@09:00 queued@09:01 active@09:02 active@09:04"},
 		{"an assigned wait open for 15 minutes is to recover as unanswered",
 			schemas.Policy{}, handled, "09:20",
 			"to_recover(unanswered) team=sales op=ana | bot@09:00 queued@09:01 active@09:02 to_recover(unanswered)@09:16"},
@@ -67,7 +69,7 @@ func TestEveryRuleOfTheStateMachine(t *testing.T) {
 			"to_recover(operator_unavailable) team=sales op=ana | bot@09:00 queued@09:01 to_recover(operator_unavailable)@09:02"},
 		{"a wait that began outside business hours is to recover until they open",
 			schemas.Policy{BusinessHours: officeHours()}, []schemas.Event{customer("19:00"), routed("19:01", "sales"), assigned("19:02", "ana")}, "+1d 09:30",
-			"to_recover(unanswered) team=sales op=ana | bot@19:00 to_recover(outside_business_hours)@19:01 to_recover(unanswered)@+1d 09:00"},
+			"to_recover(unanswered) team=sales op=ana | bot@19:00 to_recover(outside_business_hours)@19:01 to_recover(outside_business_hours)@19:02 to_recover(unanswered)@+1d 09:00"},
 		{"a waiting case past its support window is expired",
 			schemas.Policy{}, handled, "+1d 09:30",
 			"expired team=sales op=ana | bot@09:00 queued@09:01 active@09:02 to_recover(unanswered)@09:16 expired@+1d 09:00"},

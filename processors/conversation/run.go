@@ -63,32 +63,44 @@ const (
 
 var reasonNames = [...]string{"", "outside_business_hours", "operator_unavailable", "unanswered"}
 
-// interval is [from, to) of one status; to is 0 while it holds. timer
-// says a timer started it (threshold, window, business hours, presence,
-// idle close), not an event: a report as of exactly from counts it.
+// interval is [from, to) of one status, in one segment: a transfer that
+// leaves the status as it was still starts a new interval, so the history
+// says where the conversation was at any instant. to is 0 while it holds.
+// timer says a timer started it (threshold, window, business hours,
+// presence, idle close), not an event: a report as of exactly from counts it.
 type interval struct {
-	status, reason uint8
-	timer          bool
-	from, to       int64
+	status, reason        uint8
+	timer                 bool
+	itype, team, operator uint32
+	from, to              int64
+}
+
+// continues reports whether o says what iv says: same status, reason and
+// segment.
+func (iv interval) continues(o interval) bool {
+	return iv.status == o.status && iv.reason == o.reason &&
+		iv.itype == o.itype && iv.team == o.team && iv.operator == o.operator
 }
 
 // waitFrom is when the open wait began to count for human support: its
 // start, or the routing when the customer wrote to the bot first.
 func (r *run) waitFrom() int64 { return max(r.waitStart, r.routedAt) }
 
-// setStatus records the status holding from ms on, extending the history.
-// A status that starts when the previous one started replaces it, so the
-// history never holds an empty interval.
+// setStatus records the status holding from ms on, in the run's current
+// segment, extending the history. An interval that starts when the
+// previous one started replaces it, so the history never holds an empty
+// interval.
 func (r *run) setStatus(st, rs uint8, ms int64, timer bool) {
 	r.status, r.reason = st, rs
+	iv := interval{status: st, reason: rs, timer: timer, itype: r.itype, team: r.team, operator: r.operator, from: ms}
 	n := len(r.history)
-	if n > 0 && r.history[n-1].status == st && r.history[n-1].reason == rs {
+	if n > 0 && r.history[n-1].continues(iv) {
 		return
 	}
 	if n > 0 && r.history[n-1].from == ms {
 		r.history = r.history[:n-1]
 		n--
-		if n > 0 && r.history[n-1].status == st && r.history[n-1].reason == rs {
+		if n > 0 && r.history[n-1].continues(iv) {
 			r.history[n-1].to = 0
 			return
 		}
@@ -96,5 +108,5 @@ func (r *run) setStatus(st, rs uint8, ms int64, timer bool) {
 	if n > 0 {
 		r.history[n-1].to = ms
 	}
-	r.history = append(r.history, interval{status: st, reason: rs, timer: timer, from: ms})
+	r.history = append(r.history, iv)
 }

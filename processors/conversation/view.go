@@ -45,12 +45,16 @@ type Conversation struct {
 	CompleteUntil schemas.Time
 }
 
-// Interval is one status held over [From, To).
+// Interval is one status held over [From, To) in one segment (the
+// conversation's interaction type, team and operator then).
 type Interval struct {
-	Status string       `json:"status"`
-	Reason string       `json:"reason,omitempty"`
-	From   schemas.Time `json:"from"`
-	To     schemas.Time `json:"to"`
+	Status          string       `json:"status"`
+	Reason          string       `json:"reason,omitempty"`
+	InteractionType string       `json:"interaction_type"`
+	Team            string       `json:"team,omitempty"`
+	Operator        string       `json:"operator,omitempty"`
+	From            schemas.Time `json:"from"`
+	To              schemas.Time `json:"to"`
 	// ByTimer: a timer started it, not an event (see schemas.StatusChange).
 	ByTimer bool `json:"by_timer,omitempty"`
 }
@@ -88,16 +92,14 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 	n := f.tn.names
 	c := Conversation{
 		ID: conversationID(k, r.openedAt, r.openH), Key: k,
-		InteractionType: n.Name(r.itype), Team: n.Name(r.team), Operator: n.Name(r.operator),
+		Team: n.Name(r.team), Operator: n.Name(r.operator),
 		Status: statusNames[r.status], RecoverReason: reasonNames[r.reason],
 		OpenedAt: ts(r.openedAt), RoutedAt: ts(r.routedAt), AssignedAt: ts(r.assignedAt),
 		AttendedAt: ts(r.attendedAt), FirstResponseAt: ts(r.firstRespAt),
 		LastCustomerMessageAt: ts(r.lastCustAt), ClosedAt: ts(r.closedAt),
 		LastEventAt: ts(r.lastEventAt), QueuedSince: ts(r.queuedSince), CompleteUntil: ts(now),
 	}
-	if c.InteractionType == "" {
-		c.InteractionType = schemas.DefaultInteractionType
-	}
+	c.InteractionType = interactionType(n, r.itype)
 	if r.waitOpen {
 		c.WaitStartedAt = ts(r.waitStart)
 	}
@@ -130,9 +132,28 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 	if len(r.history) > 0 {
 		c.History = make([]Interval, 0, len(r.history))
 	}
-	for _, iv := range r.history {
-		c.History = append(c.History, Interval{Status: statusNames[iv.status],
-			Reason: reasonNames[iv.reason], From: ts(iv.from), To: ts(iv.to), ByTimer: iv.timer})
+	var seg interval // the previous interval's segment, whose names are known
+	for i, iv := range r.history {
+		v := Interval{Status: statusNames[iv.status], Reason: reasonNames[iv.reason],
+			From: ts(iv.from), To: ts(iv.to), ByTimer: iv.timer}
+		// Consecutive intervals mostly share a segment: names are looked up
+		// (under the table's lock) only when it changes.
+		if i > 0 && iv.itype == seg.itype && iv.team == seg.team && iv.operator == seg.operator {
+			prev := &c.History[i-1]
+			v.InteractionType, v.Team, v.Operator = prev.InteractionType, prev.Team, prev.Operator
+		} else {
+			v.InteractionType, v.Team, v.Operator = interactionType(n, iv.itype), n.Name(iv.team), n.Name(iv.operator)
+		}
+		seg = iv
+		c.History = append(c.History, v)
 	}
 	return c
+}
+
+// interactionType names id, the default type before any routing gave one.
+func interactionType(n *Names, id uint32) string {
+	if id == 0 {
+		return schemas.DefaultInteractionType
+	}
+	return n.Name(id)
 }

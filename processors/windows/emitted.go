@@ -103,7 +103,7 @@ func fingerprint(c *conversation.Conversation) uint64 {
 	}
 	f.int(int64(len(c.History)))
 	for _, iv := range c.History {
-		f.str(iv.Status, iv.Reason)
+		f.str(iv.Status, iv.Reason, iv.InteractionType, iv.Team, iv.Operator)
 		f.time(iv.From, iv.To)
 		if iv.ByTimer {
 			f.int(1)

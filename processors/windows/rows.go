@@ -86,14 +86,15 @@ func findView(convs []conversation.Conversation, id string) *conversation.Conver
 // historyChanges appends to out the intervals of a that differ from what
 // was written: only the changed ones when the before-view b is what was
 // written (same fingerprint), else all of them; plus retractions of
-// intervals past a's end.
+// intervals past a's end. Each interval carries its own segment.
 func historyChanges(out []schemas.StatusChange, a, b *conversation.Conversation, prev *EmittedConv, version int64) []schemas.StatusChange {
-	seg := a.Segment()
-	same := b != nil && prev != nil && fingerprint(b) == prev.Hash && b.Segment() == seg
+	same := b != nil && prev != nil && fingerprint(b) == prev.Hash
 	for i, iv := range a.History {
 		if same && i < len(b.History) && b.History[i] == iv {
 			continue
 		}
+		seg := schemas.Segment{Tenant: a.Key.Tenant, Channel: a.Key.Channel,
+			InteractionType: iv.InteractionType, Team: iv.Team, Operator: iv.Operator}
 		out = append(out, schemas.StatusChange{V: 1, ConversationID: a.ID, Seq: int32(i), Version: version,
 			Segment: seg, Status: iv.Status, RecoverReason: iv.Reason, ValidFrom: iv.From, ValidTo: iv.To, ByTimer: iv.ByTimer})
 	}

@@ -14,11 +14,9 @@ type Query struct {
 	From, To time.Time
 	By       []string
 	// StoredAt, when set (a clock after To), computes the report as the
-	// ClickHouse tables store it, with the two known gaps of
-	// docs/queries.md: a conversation's segment (and the operator that
-	// pending_first_response requires) is the one it has at StoredAt, not
-	// at To; and "a customer message before To" is read from the last
-	// customer message and the open wait at StoredAt. Zero: SPEC 3 exactly.
+	// ClickHouse tables store it, with the known gap of docs/queries.md:
+	// "a customer message before To" is read from the last customer
+	// message and the open wait at StoredAt. Zero: SPEC 3 exactly.
 	StoredAt time.Time
 }
 
@@ -53,22 +51,20 @@ func (o *Oracle) Report(q Query) (schemas.Report, error) {
 		if c.ClosedAt != 0 && c.ClosedAt < from {
 			continue // closed before the period: not in its total
 		}
-		seg := c
 		pending := c.Status != StatusClosed && c.LastCustomerAt != 0 && c.FirstResponseAt == 0
 		if stored != nil {
 			s, ok := stored[c.ID]
 			if !ok {
 				return schemas.Report{}, fmt.Errorf("conversation %s (%s) at %s is gone at %s", c.ID, c.Key, q.To, q.StoredAt)
 			}
-			seg = s
 			pending = c.Status != StatusClosed && c.FirstResponseAt == 0 &&
 				(s.LastCustomerAt != 0 && s.LastCustomerAt < to || s.WaitOpen && s.WaitStart < to)
 		}
-		a := agg.at(segmentValues(c, seg.InteractionType, seg.Team, seg.Operator))
-		a.count(c, from, to, pending && seg.Operator != "")
+		a := agg.at(segmentValues(c, c.InteractionType, c.Team, c.Operator))
+		a.count(c, from, to, pending && c.Operator != "")
 		for _, d := range c.Durations {
 			if d.End >= from && d.End < to {
-				agg.at(segmentValues(c, seg.InteractionType, d.Team, d.Operator)).addDuration(d)
+				agg.at(segmentValues(c, c.InteractionType, d.Team, d.Operator)).addDuration(d)
 			}
 		}
 	}
