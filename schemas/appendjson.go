@@ -42,6 +42,9 @@ func (r *ConversationRow) AppendJSON(b []byte) []byte {
 	w.time("attended_at", r.AttendedAt)
 	w.time("first_response_at", r.FirstResponseAt)
 	w.time("last_customer_message_at", r.LastCustomerMessageAt)
+	if !r.FirstCustomerMessageAt.IsZero() {
+		w.time("first_customer_message_at", r.FirstCustomerMessageAt)
+	}
 	w.time("wait_started_at", r.WaitStartedAt)
 	if !r.QueuedSince.IsZero() {
 		w.time("queued_since", r.QueuedSince)

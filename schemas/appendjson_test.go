@@ -39,7 +39,7 @@ func TestAppendJSONWritesWhatEncodingJSONWrites(t *testing.T) {
 			Tenant: str(), Channel: Channel(str()), AccountID: str(), CustomerID: str(), InteractionType: str(),
 			Team: str(), Operator: str(), Status: str(), RecoverReason: str(), OpenedAt: tm(), RoutedAt: tm(),
 			AssignedAt: tm(), AttendedAt: tm(), FirstResponseAt: tm(), LastCustomerMessageAt: tm(), WaitStartedAt: tm(),
-			QueuedSince: tm(), WindowExpiresAt: tm(), ClosedAt: tm(), ClosedBy: str(), LastEventAt: tm(),
+			QueuedSince: tm(), FirstCustomerMessageAt: tm(), WindowExpiresAt: tm(), ClosedAt: tm(), ClosedBy: str(), LastEventAt: tm(),
 			FirstResponseMs: r.Int64() - r.Int64(), ResolutionMs: -1, ReplyCount: r.Int64N(10), CompleteUntil: tm()}
 		for range r.IntN(3) {
 			row.TransferTimes = append(row.TransferTimes, tm())

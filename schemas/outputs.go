@@ -112,7 +112,11 @@ type ConversationRow struct {
 	AttendedAt            Time `json:"attended_at"`
 	FirstResponseAt       Time `json:"first_response_at"`
 	LastCustomerMessageAt Time `json:"last_customer_message_at"`
-	WaitStartedAt         Time `json:"wait_started_at"` // open customer wait, zero if none
+	// FirstCustomerMessageAt is the conversation's first customer message:
+	// "a customer message before to" (pending_first_response) is read from
+	// it for any past to. Zero when none (and in rows written before it).
+	FirstCustomerMessageAt Time `json:"first_customer_message_at,omitzero"`
+	WaitStartedAt          Time `json:"wait_started_at"` // open customer wait, zero if none
 	// QueuedSince is since when it waits in its current queue: set when it
 	// is routed or transferred or recovered without an operator, cleared
 	// when an operator takes it or it closes.

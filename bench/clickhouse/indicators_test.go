@@ -27,7 +27,7 @@ const viewIndicators = `SELECT count() AS total, countIf(status = 'active') AS a
     countIf(attended_at < $__toTime_ms) AS attended,
     countIf(routed_at < $__toTime_ms AND NOT ifNull(attended_at < $__toTime_ms, 0)) AS unattended,
     countIf(status != 'closed' AND operator != ''
-        AND (last_customer_message_at < $__toTime_ms OR wait_started_at < $__toTime_ms)
+        AND ifNull(first_customer_message_at < $__toTime_ms, last_customer_message_at < $__toTime_ms OR wait_started_at < $__toTime_ms)
         AND NOT ifNull(first_response_at < $__toTime_ms, 0)) AS pending_first_response,
     countIf(arrayExists(t -> t >= $__fromTime_ms AND t < $__toTime_ms, transfer_times)) AS transferred,
     countIf(closed_at >= $__fromTime_ms AND closed_at < $__toTime_ms) AS closed

@@ -46,13 +46,15 @@ SELECT ` + ts("at_ms") + `, ` + ts("at_ms + 300") + `, tenant, channel, account_
 FROM numbers({N}) WHERE at_ms <= {END}`},
 	{"conversations", `INSERT INTO conversations (conversation_id, version, deleted, tenant, channel, account_id,
         customer_id, interaction_type, team, operator, status, opened_at, routed_at, assigned_at, attended_at,
-        first_response_at, last_customer_message_at, wait_started_at, window_expires_at, closed_at, closed_by,
-        last_event_at, transfer_times, first_response_ms, resolution_ms, reply_count, reply_sum_ms, complete_until)
+        first_response_at, last_customer_message_at, first_customer_message_at, wait_started_at, window_expires_at,
+        closed_at, closed_by, last_event_at, transfer_times, first_response_ms, resolution_ms, reply_count, reply_sum_ms,
+        complete_until)
 ` + withConv("number") + `
 SELECT conversation_id, 10, 0, tenant, channel, account_id, customer_id, 'messaging',
     if(r_ms <= {END}, team, ''), if(a_ms <= {END}, operator, ''), status, ` + ts("o_ms") + `,
     ` + opt("r_ms") + `, ` + opt("a_ms") + `, ` + opt("f_ms") + `, ` + opt("f_ms") + `,
-    ` + opt("m_ms") + `, if(status IN ('queued', 'bot'), ` + ts("o_ms") + `, NULL),
+    ` + opt("m_ms") + `, if(c % 3 = 0, NULL, ` + ts("o_ms") + `), -- a third as rows written before the column
+    if(status IN ('queued', 'bot'), ` + ts("o_ms") + `, NULL),
     if(channel = 'x', NULL, ` + ts("m_ms + 86400000") + `), ` + opt("x_ms") + `,
     if(status = 'closed', 'operator', ''), ` + ts("least(x_ms, {END})") + `,
     if(c % 10 = 0 AND p_ms + 5000 <= {END}, [` + ts("p_ms + 5000") + `], []),

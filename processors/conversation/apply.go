@@ -56,6 +56,9 @@ func (f *folder) apply(r *run, rec record) {
 	at := rec.at
 	switch rec.kind() {
 	case kCustomer:
+		if r.firstCustAt == 0 {
+			r.firstCustAt = at
+		}
 		r.lastCustAt = at
 		if !r.waitOpen {
 			r.waitOpen, r.waitStart = true, at

@@ -15,6 +15,7 @@ type run struct {
 
 	openedAt, routedAt, assignedAt, attendedAt int64
 	firstRespAt, lastCustAt, waitStart         int64
+	firstCustAt                                int64
 	recoveredAt, closedAt, lastEventAt         int64
 	queuedSince                                int64 // entered its current queue; 0 when not queued
 

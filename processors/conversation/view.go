@@ -23,18 +23,19 @@ type Conversation struct {
 	Status          string
 	RecoverReason   string
 
-	OpenedAt              schemas.Time
-	RoutedAt              schemas.Time
-	AssignedAt            schemas.Time
-	AttendedAt            schemas.Time
-	FirstResponseAt       schemas.Time
-	LastCustomerMessageAt schemas.Time
-	WaitStartedAt         schemas.Time // of the open customer wait
-	QueuedSince           schemas.Time // since when it waits in its current queue (no operator); zero otherwise
-	WindowExpiresAt       schemas.Time
-	ClosedAt              schemas.Time
-	ClosedBy              string // closing operator, ClosedBySystem, or "" for a platform close
-	LastEventAt           schemas.Time
+	OpenedAt               schemas.Time
+	RoutedAt               schemas.Time
+	AssignedAt             schemas.Time
+	AttendedAt             schemas.Time
+	FirstResponseAt        schemas.Time
+	LastCustomerMessageAt  schemas.Time
+	FirstCustomerMessageAt schemas.Time
+	WaitStartedAt          schemas.Time // of the open customer wait
+	QueuedSince            schemas.Time // since when it waits in its current queue (no operator); zero otherwise
+	WindowExpiresAt        schemas.Time
+	ClosedAt               schemas.Time
+	ClosedBy               string // closing operator, ClosedBySystem, or "" for a platform close
+	LastEventAt            schemas.Time
 
 	Transfers []schemas.Time
 	Durations []schemas.DurationRecord
@@ -96,7 +97,7 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 		Status: statusNames[r.status], RecoverReason: reasonNames[r.reason],
 		OpenedAt: ts(r.openedAt), RoutedAt: ts(r.routedAt), AssignedAt: ts(r.assignedAt),
 		AttendedAt: ts(r.attendedAt), FirstResponseAt: ts(r.firstRespAt),
-		LastCustomerMessageAt: ts(r.lastCustAt), ClosedAt: ts(r.closedAt),
+		LastCustomerMessageAt: ts(r.lastCustAt), FirstCustomerMessageAt: ts(r.firstCustAt), ClosedAt: ts(r.closedAt),
 		LastEventAt: ts(r.lastEventAt), QueuedSince: ts(r.queuedSince), CompleteUntil: ts(now),
 	}
 	c.InteractionType = interactionType(n, r.itype)

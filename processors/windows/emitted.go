@@ -92,7 +92,7 @@ func fingerprint(c *conversation.Conversation) uint64 {
 	f := fingerprinter{h: fnv.New64a()}
 	f.str(c.ID, c.InteractionType, c.Team, c.Operator, c.Status, c.RecoverReason, c.ClosedBy)
 	f.time(c.OpenedAt, c.RoutedAt, c.AssignedAt, c.AttendedAt, c.FirstResponseAt, c.LastCustomerMessageAt,
-		c.WaitStartedAt, c.WindowExpiresAt, c.ClosedAt, c.LastEventAt, c.QueuedSince)
+		c.WaitStartedAt, c.WindowExpiresAt, c.ClosedAt, c.LastEventAt, c.QueuedSince, c.FirstCustomerMessageAt)
 	f.int(int64(len(c.Transfers)))
 	f.time(c.Transfers...)
 	f.int(int64(len(c.Durations)))

@@ -84,6 +84,7 @@ type conversationsRow struct {
 	AttendedAt              *time.Time  `ch:"attended_at"`
 	FirstResponseAt         *time.Time  `ch:"first_response_at"`
 	LastCustomerMessageAt   *time.Time  `ch:"last_customer_message_at"`
+	FirstCustomerMessageAt  *time.Time  `ch:"first_customer_message_at"`
 	WaitStartedAt           *time.Time  `ch:"wait_started_at"`
 	QueuedSince             *time.Time  `ch:"queued_since"`
 	WindowExpiresAt         *time.Time  `ch:"window_expires_at"`

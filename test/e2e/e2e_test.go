@@ -58,11 +58,20 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 
 	waitWatermarks(ctx, t, chAddr, strings.ReplaceAll(prefix, "-", "_"), prefix+"."+schemas.TopicEvents, 4, to)
 	t.Logf("watermarks passed --to %s after %s", to.Format(time.RFC3339Nano), time.Since(start).Round(time.Millisecond))
+	groupings := []string{"", "team", "channel,team,operator", "tenant,interaction_type"}
+	// Four --to inside the traffic: conversations were transferred,
+	// answered or written to after them, and the tables must say where
+	// each was and what it waited for then (docs/queries.md).
+	for _, at := range []string{"09:03:30", "09:07:30", "10:03:00", "12:05:00"} {
+		for _, by := range groupings {
+			compare(ctx, t, bin, env, signedFile, from, mustTime(t, "2026-11-18T"+at+"Z"), by)
+		}
+	}
 	// Two --to after the last recorded event: the next day (open
 	// conversations, queues and timers still running) and now (the idle
 	// closes of 168 h have fired).
 	for _, to := range []time.Time{time.Date(2026, 11, 19, 0, 0, 0, 0, time.UTC), to} {
-		for _, by := range []string{"", "team", "channel,team,operator", "tenant,interaction_type"} {
+		for _, by := range groupings {
 			if got := compare(ctx, t, bin, env, signedFile, from, to, by); got != nil {
 				checkSpec5Fields(t, got, to)
 			}
@@ -82,6 +91,15 @@ func TestPipelineReportEqualsReplay(t *testing.T) {
 	}
 	all.stop(t)
 	t.Logf("end to end in %s", time.Since(start).Round(time.Millisecond))
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
 }
 
 // compare fails the test, with a diff, unless `floorwatch report` prints

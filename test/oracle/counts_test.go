@@ -133,32 +133,6 @@ func TestSupervisorActions(t *testing.T) {
 	}
 }
 
-// The stored reading (docs/queries.md's known gap): counted in the
-// segment it had at `to`, as SPEC 3 says (the status history carries each
-// interval's segment), but a pending first response whose customer
-// messages before `to` were followed, after `to`, by the first response
-// and a newer message is missed.
-func TestStoredReadingHasTheKnownGap(t *testing.T) {
-	s := newStory(t)
-	s.customer("A", "09:00").routed("A", "09:00", "sales").assigned("A", "09:01", "ana").
-		replied("A", "10:05", "ana").customer("A", "10:10").transferred("A", "10:20", toTeam("support"), operator("ana"))
-	o := New(s.events, policies{})
-	spec, err := o.Report(Query{From: clock(t, "09:00"), To: clock(t, "10:00"), By: []string{"team"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, err := o.Report(Query{From: clock(t, "09:00"), To: clock(t, "10:00"), By: []string{"team"}, StoredAt: clock(t, "11:00")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if seg := segmentOf(t, spec, "sales"); seg.Total != 1 || seg.PendingFirstResponse != 1 || seg.ToRecover != 1 {
-		t.Errorf("SPEC: %+v, want A in sales, pending its first response, unanswered", seg)
-	}
-	if seg := segmentOf(t, stored, "sales"); len(stored.Segments) != 1 || seg.Total != 1 || seg.PendingFirstResponse != 0 || seg.ToRecover != 1 {
-		t.Errorf("stored: %+v, want A in sales (its team at 10:00, not its latest), its pending first response missed", stored.Segments)
-	}
-}
-
 func TestEveryDimension(t *testing.T) {
 	s := newStory(t)
 	s.customer("A", "09:00", channel(schemas.Messenger)).routed("A", "09:00", "sales", itype("complaint"), channel(schemas.Messenger)).
@@ -175,34 +149,5 @@ func TestEveryDimension(t *testing.T) {
 	}
 	if _, err := New(nil, policies{}).Report(Query{By: []string{"customer"}}); err == nil {
 		t.Error("an unknown dimension is accepted")
-	}
-}
-
-// The stored reading's operator is the one at `to` too: without a
-// platform feed, a customer who writes at 10:00 waits in the default
-// team's queue with no operator until the inbox answers at 10:10. At 10:05
-// neither reading has a pending first response (no operator is assigned
-// then), though the conversation's latest operator is inbox.
-func TestStoredReadingReadsTheOperatorAtTo(t *testing.T) {
-	pol := policies{"acme": func() schemas.Policy {
-		p := schemas.DefaultPolicy("acme")
-		p.EchoesAsReplies, p.DefaultTeam = true, "frontdesk"
-		return p
-	}()}
-	s := newStory(t)
-	s.customer("A", "10:00").add(schemas.KindBusinessMessage, "A", "10:10", human())
-	o := New(s.events, pol)
-	q := Query{From: clock(t, "10:00"), To: clock(t, "10:05")}
-	spec, err := o.Report(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q.StoredAt = clock(t, "11:00")
-	stored, err := o.Report(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, b := spec.Segments[0], stored.Segments[0]; a.PendingFirstResponse != 0 || a.Queued != 1 || b.PendingFirstResponse != 0 || b.Queued != 1 {
-		t.Errorf("SPEC %+v, stored %+v: want queued in both, pending its first response in neither", a, b)
 	}
 }

@@ -13,11 +13,6 @@ import (
 type Query struct {
 	From, To time.Time
 	By       []string
-	// StoredAt, when set (a clock after To), computes the report as the
-	// ClickHouse tables store it, with the known gap of docs/queries.md:
-	// "a customer message before To" is read from the last customer
-	// message and the open wait at StoredAt. Zero: SPEC 3 exactly.
-	StoredAt time.Time
 }
 
 // Report computes the report of SPEC 5 for q: the conversations at To,
@@ -33,17 +28,6 @@ func (o *Oracle) Report(q Query) (schemas.Report, error) {
 	if err != nil {
 		return schemas.Report{}, err
 	}
-	var stored map[string]*Conversation
-	if !q.StoredAt.IsZero() {
-		later, err := o.Conversations(q.StoredAt)
-		if err != nil {
-			return schemas.Report{}, err
-		}
-		stored = map[string]*Conversation{}
-		for i := range later {
-			stored[later[i].ID] = &later[i]
-		}
-	}
 	from, to := q.From.UnixMilli(), q.To.UnixMilli()
 	agg := newAggregates(q.By)
 	for i := range convs {
@@ -52,14 +36,6 @@ func (o *Oracle) Report(q Query) (schemas.Report, error) {
 			continue // closed before the period: not in its total
 		}
 		pending := c.Status != StatusClosed && c.LastCustomerAt != 0 && c.FirstResponseAt == 0
-		if stored != nil {
-			s, ok := stored[c.ID]
-			if !ok {
-				return schemas.Report{}, fmt.Errorf("conversation %s (%s) at %s is gone at %s", c.ID, c.Key, q.To, q.StoredAt)
-			}
-			pending = c.Status != StatusClosed && c.FirstResponseAt == 0 &&
-				(s.LastCustomerAt != 0 && s.LastCustomerAt < to || s.WaitOpen && s.WaitStart < to)
-		}
 		a := agg.at(segmentValues(c, c.InteractionType, c.Team, c.Operator))
 		a.count(c, from, to, pending && c.Operator != "")
 		for _, d := range c.Durations {

@@ -6,7 +6,8 @@ SELECT
     if(has({by:Array(String)}, 'team'), team, '') AS by_team,
     if(has({by:Array(String)}, 'operator'), operator, '') AS by_operator,
     countIf(status != 'closed' AND operator != ''
-        AND (last_customer_message_at < {to:DateTime64(3)} OR wait_started_at < {to:DateTime64(3)})
+        AND ifNull(first_customer_message_at < {to:DateTime64(3)},
+                   last_customer_message_at < {to:DateTime64(3)} OR wait_started_at < {to:DateTime64(3)})
         AND NOT ifNull(first_response_at < {to:DateTime64(3)}, 0)) AS pending_first_response
 FROM conversations_as_of(from = {from:DateTime64(3)}, to = {to:DateTime64(3)})
 WHERE ({tenant:String} = '' OR tenant = {tenant:String})
