@@ -19,6 +19,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/api/cases"
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/internal/testenv"
 	"github.com/floorwatch/floorwatch/schemas"
 	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
@@ -68,18 +69,19 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-func kafkaPublisher(t testing.TB, brokers []string, topic string) *KafkaPublisher {
+func kafkaPublisher(t testing.TB, brokers []string, topic string) KafkaPublisher {
 	t.Helper()
-	pub, err := NewKafkaPublisher(KafkaOptions{Kafka: []kgo.Opt{kgo.SeedBrokers(brokers...)}, Topic: topic, ClientID: "api-test"})
+	prod, err := publish.New(publish.Options{Kafka: []kgo.Opt{kgo.SeedBrokers(brokers...)}, ClientID: "api-test",
+		Linger: publish.SendAtOnce})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = pub.Close(ctx)
+		_ = prod.Close(ctx)
 	})
-	return pub
+	return KafkaPublisher{Producer: prod, Topic: topic}
 }
 
 // server builds another Server on the same database (a fresh memory of

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"

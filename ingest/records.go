@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"github.com/floorwatch/floorwatch/ingest/decode"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/schemas"
 )
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest/decode"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/floorwatch/floorwatch/schemas"
 )

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/floorwatch/floorwatch/ingest"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )

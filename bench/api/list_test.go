@@ -19,6 +19,7 @@ import (
 	"github.com/floorwatch/floorwatch/api"
 	"github.com/floorwatch/floorwatch/api/cases"
 	"github.com/floorwatch/floorwatch/config"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/internal/testenv"
 	"github.com/floorwatch/floorwatch/schemas"
 	sinkch "github.com/floorwatch/floorwatch/sinks/clickhouse"
@@ -149,11 +150,12 @@ func server(b *testing.B, conn driver.Conn, dir api.Directory) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pub, err := api.NewKafkaPublisher(api.KafkaOptions{Kafka: testenv.KafkaOptions(b), Topic: "bench-unused"})
+	prod, err := publish.New(publish.Options{Kafka: testenv.KafkaOptions(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = pub.Close(context.Background()) })
+	b.Cleanup(func() { _ = prod.Close(context.Background()) })
+	pub := api.KafkaPublisher{Producer: prod, Topic: "bench-unused"}
 	srv, err := api.New(api.Options{Directory: dir, Store: cases.NewStore(conn), Publisher: pub, Metrics: m,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Report: func(ctx context.Context, from, to time.Time, by []string, tenant string) (schemas.Report, error) {

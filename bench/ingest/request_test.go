@@ -19,7 +19,7 @@ import (
 	"github.com/floorwatch/floorwatch/config"
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/decode"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/internal/testenv"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/prometheus/client_golang/prometheus"

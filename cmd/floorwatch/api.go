@@ -13,6 +13,7 @@ import (
 	"github.com/floorwatch/floorwatch/api/alerts"
 	"github.com/floorwatch/floorwatch/api/cases"
 	"github.com/floorwatch/floorwatch/internal/connect"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/floorwatch/floorwatch/schemas"
 	"github.com/floorwatch/floorwatch/sinks/report"
@@ -46,17 +47,18 @@ func apiRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log *sl
 		return fmt.Errorf("api: %w (run floorwatch migrate first)", err)
 	}
 	defer conn.Close()
-	pub, err := api.NewKafkaPublisher(api.KafkaOptions{Kafka: p.kafka, ClientID: cfg.Kafka.ClientID + "-api",
-		Topic: p.topics.Events, DeliveryTimeout: 2 * cfg.API.PublishTimeout})
+	prod, err := publish.New(publish.Options{Kafka: p.kafka, ClientID: cfg.Kafka.ClientID + "-api",
+		Linger: publish.SendAtOnce, DeliveryTimeout: 2 * cfg.API.PublishTimeout, RequestTimeout: cfg.API.PublishTimeout})
 	if err != nil {
 		return err
 	}
-	defer closeAPIPublisher(pub, log)
+	defer closeProducer(prod, log)
+	pub := api.KafkaPublisher{Producer: prod, Topic: p.topics.Events}
 	go func() {
 		// Best effort: the first action should not wait for a producer id.
 		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		if err := pub.Warm(wctx); err != nil && ctx.Err() == nil {
+		if err := prod.Warm(wctx, []string{p.topics.Events}); err != nil && ctx.Err() == nil {
 			log.Warn("api: Kafka not ready yet; actions answer 503 until it is", "err", err)
 		}
 	}()
@@ -125,12 +127,4 @@ func newEvaluator(p pipeline, reg prometheus.Registerer, log *slog.Logger, src a
 		Topic: p.topics.Alerts, Group: p.group("floorwatch-alerts"), Tenants: tenants, Source: src,
 		EvaluateEvery: a.EvaluateEvery, NotifyTimeout: a.NotifyTimeout, RetryInitial: a.RetryInitial, RetryMax: a.RetryMax,
 		UserAgent: "floorwatch-alerts/" + buildInfo().Version, Logger: log, Metrics: m})
-}
-
-func closeAPIPublisher(p *api.KafkaPublisher, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := p.Close(ctx); err != nil {
-		log.Error("closing the API's Kafka producer", "err", err)
-	}
 }

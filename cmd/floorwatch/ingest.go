@@ -8,7 +8,7 @@ import (
 
 	"github.com/floorwatch/floorwatch/ingest"
 	"github.com/floorwatch/floorwatch/ingest/decode"
-	"github.com/floorwatch/floorwatch/ingest/publish"
+	"github.com/floorwatch/floorwatch/internal/publish"
 	"github.com/floorwatch/floorwatch/internal/ratelimit"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -44,7 +44,7 @@ func ingestRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log 
 	if err != nil {
 		return err
 	}
-	defer closeIngestProducer(prod, log)
+	defer closeProducer(prod, log)
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	err = prod.Warm(tctx, p.topics.IngestTopics())
 	cancel()
@@ -75,7 +75,8 @@ func ingestRole(ctx context.Context, p pipeline, reg prometheus.Registerer, log 
 	return srv.Run(ctx)
 }
 
-func closeIngestProducer(p *publish.Producer, log *slog.Logger) {
+// closeProducer flushes and closes a role's producer (ingest's, the API's).
+func closeProducer(p *publish.Producer, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := p.Close(ctx); err != nil {

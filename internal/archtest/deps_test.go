@@ -26,7 +26,7 @@ const module = "github.com/floorwatch/floorwatch"
 //     see schemas, config and their own sub-packages only. ingest/decode,
 //     what replay runs of ingest, touches neither Kafka nor ClickHouse.
 //   - api (the supervisor API, its case queries and console) sees
-//     schemas and its own sub-packages only: the report it serves and
+//     schemas, the producer and its own sub-packages only: the report it serves and
 //     the configuration it needs are passed in by cmd/floorwatch.
 //   - replay composes ingest decoding with the pure processor cores and
 //     touches neither Kafka nor ClickHouse.
@@ -35,6 +35,9 @@ const module = "github.com/floorwatch/floorwatch"
 //     sender (simulate/send) adds HTTP and nothing of Kafka or ClickHouse.
 //   - internal/connect builds the Kafka and ClickHouse clients' options
 //     from the configuration; cmd hands them to the stages.
+//   - internal/publish is the Kafka producer of the HTTP edges (ingest's
+//     webhooks, the supervisor API's actions): acks from every in-sync
+//     replica, idempotent, an answer only after the acknowledgement.
 //   - test/oracle, the end-to-end tests' independent oracle, shares only
 //     the contract (schemas), the configuration and ingest's decoding with
 //     the pipeline: never the processors' cores nor replay, which it checks.
@@ -81,14 +84,14 @@ var rules = []rule{
 	// The decoder is what replay runs of ingest: no Kafka, no ClickHouse.
 	{pkg: "ingest/decode", project: []string{"schemas", "config", "ingest/normalize"}, thirdParty: true,
 		forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/", "github.com/prometheus/"}},
-	{pkg: "ingest/...", project: []string{"schemas", "config", "internal/telemetry", "internal/ratelimit", "ingest/..."}, thirdParty: true,
+	{pkg: "ingest/...", project: []string{"schemas", "config", "internal/telemetry", "internal/ratelimit", "internal/publish", "ingest/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},
 	{pkg: "processors/...", project: []string{"schemas", "config", "internal/telemetry", "processors/..."}, thirdParty: true,
 		forbidden: []string{"github.com/ClickHouse/"}},
 	// The sink's migrations open their own connections (one without a
 	// database, to create it) with the shared client options.
 	{pkg: "sinks/...", project: []string{"schemas", "config", "internal/connect", "internal/telemetry", "sinks/..."}, thirdParty: true},
-	{pkg: "api/...", project: []string{"schemas", "internal/telemetry", "internal/ratelimit", "api/..."}, thirdParty: true},
+	{pkg: "api/...", project: []string{"schemas", "internal/telemetry", "internal/ratelimit", "internal/publish", "api/..."}, thirdParty: true},
 	{pkg: "replay/...", project: []string{"schemas", "config", "ingest/decode", "ingest/normalize", "processors/...", "replay/..."},
 		thirdParty: true, forbidden: []string{"github.com/twmb/franz-go/", "github.com/ClickHouse/"}},
 	{pkg: "cmd/...", project: anything, thirdParty: true},
@@ -104,6 +107,9 @@ var rules = []rule{
 	// Throttling of failed authentications, for the HTTP edges (ingest,
 	// the supervisor API): a Prometheus counter, nothing else.
 	{pkg: "internal/ratelimit", project: []string{"internal/telemetry"}, thirdParty: true},
+	// The one Kafka producer that answers a request after its
+	// acknowledgement (ingest's webhooks, the supervisor API's actions).
+	{pkg: "internal/publish", thirdParty: true, forbidden: []string{"github.com/ClickHouse/"}},
 	// Clients built once from the configuration, for cmd to hand out.
 	{pkg: "internal/connect", project: []string{"schemas", "config"}, thirdParty: true},
 	{pkg: "deployments/grafana"},

@@ -24,10 +24,12 @@ type Options struct {
 	Kafka    []kgo.Opt
 	ClientID string
 	// Linger is how long a partition's batch waits for more records;
-	// 0 keeps the client's default (10ms). Sending at once (ProducerLinger
-	// 0) answers an idle request sooner but, under load, makes ten times
-	// more produce requests: the broker's share of the cores grows and
-	// the pipeline's tail latencies with it (docs/ingest.md).
+	// 0 keeps the client's default (10ms), SendAtOnce sends every record
+	// at once. Sending at once answers an idle request sooner but, under
+	// ingest's load, makes ten times more produce requests: the broker's
+	// share of the cores grows and the pipeline's tail latencies with it
+	// (docs/ingest.md). The supervisor API, one action at a time, sends
+	// at once.
 	Linger time.Duration
 	// DeliveryTimeout bounds how long a record may sit in the client's
 	// buffer (unsent) before it fails; 0 means 30s. Publish returns at its
@@ -44,6 +46,9 @@ type Options struct {
 	// Extra are further client options (tests, tuning); applied last.
 	Extra []kgo.Opt
 }
+
+// SendAtOnce is the Linger that sends each record at once.
+const SendAtOnce time.Duration = -1
 
 func (o *Options) setDefaults() {
 	if o.DeliveryTimeout == 0 {
@@ -82,8 +87,8 @@ func New(o Options) (*Producer, error) {
 	if o.ClientID != "" {
 		opts = append(opts, kgo.ClientID(o.ClientID))
 	}
-	if o.Linger > 0 {
-		opts = append(opts, kgo.ProducerLinger(o.Linger))
+	if o.Linger != 0 {
+		opts = append(opts, kgo.ProducerLinger(max(o.Linger, 0)))
 	}
 	if o.RequestTimeout > 0 {
 		opts = append(opts, kgo.ProduceRequestTimeout(max(o.RequestTimeout, time.Second)),
