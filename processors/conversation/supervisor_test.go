@@ -1,6 +1,9 @@
 package conversation
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"testing"
 
@@ -139,5 +142,20 @@ func TestSupervisorActionsSurviveTheChangelogCodec(t *testing.T) {
 	v1 = append([]byte{1}, v1[1:len(v1)-1]...) // version 1, without the empty targets count
 	if _, err := DecodeState(tn, testKey, v1); err != nil {
 		t.Errorf("a version 1 state does not decode: %v", err)
+	}
+}
+
+// Conversation ids are stored (rows, actions that name them): their
+// recipe never changes, sha256 over the key's string and the opening's
+// time and hash, big-endian, the first 16 bytes in hex.
+func TestAConversationIDIsTheHashOfItsKeyAndOpening(t *testing.T) {
+	h := sha256.New()
+	h.Write([]byte(testKey.String()))
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(1794992400000))
+	binary.BigEndian.PutUint64(b[8:], 0xfeedface12345601)
+	h.Write(b[:])
+	if got, want := conversationID(testKey, 1794992400000, 0xfeedface12345601), hex.EncodeToString(h.Sum(nil)[:16]); got != want {
+		t.Errorf("id %s, want %s", got, want)
 	}
 }

@@ -80,13 +80,14 @@ func ts(ms int64) schemas.Time {
 
 // conversationID hashes the key and the opening event.
 func conversationID(k schemas.ConversationKey, openedAt int64, openH uint64) string {
-	h := sha256.New()
-	h.Write([]byte(k.String()))
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(openedAt))
-	binary.BigEndian.PutUint64(b[8:], openH)
-	h.Write(b[:])
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	// The key's bytes and the opening, hashed in one call from a buffer
+	// on the stack: this runs for every conversation of every derivation.
+	var buf [256]byte
+	b := k.AppendTo(buf[:0])
+	b = binary.BigEndian.AppendUint64(b, uint64(openedAt))
+	b = binary.BigEndian.AppendUint64(b, openH)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation {

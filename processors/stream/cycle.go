@@ -153,6 +153,7 @@ func (r *Runner) commit() error {
 	if err != nil {
 		return fmt.Errorf("stream: end transaction: %w", err)
 	}
+	r.released()
 	r.metrics.txnSeconds.Observe(time.Since(start).Seconds())
 	if committed {
 		return nil
@@ -191,19 +192,30 @@ func (r *Runner) produce(topic string, partition int32, key, value []byte) {
 	// Records come from a slab, many to an allocation; the producer
 	// keeps each until the broker acknowledged it.
 	if len(r.slab) == cap(r.slab) {
-		r.slab = make([]kgo.Record, 0, 512)
+		r.slab = r.slabs.get(0)
 	}
 	r.slab = append(r.slab, kgo.Record{Topic: topic, Partition: partition, Key: key, Value: value})
-	rec := &r.slab[len(r.slab)-1]
-	r.sess.produce(rec, func(_ *kgo.Record, err error) {
-		if err != nil {
-			r.prodMu.Lock()
-			if r.prodErr == nil {
-				r.prodErr = fmt.Errorf("produce to %s: %w", topic, err)
-			}
-			r.prodMu.Unlock()
+	r.sess.produce(&r.slab[len(r.slab)-1])
+}
+
+// produced keeps the first failure of the open transaction's records.
+func (r *Runner) produced(rec *kgo.Record, err error) {
+	if err != nil {
+		r.prodMu.Lock()
+		if r.prodErr == nil {
+			r.prodErr = fmt.Errorf("produce to %s: %w", rec.Topic, err)
 		}
-	})
+		r.prodMu.Unlock()
+	}
+}
+
+// released is called once a cycle ended: the delivery flushed, or
+// aborted, every record of it, so the producer holds none of them and
+// their memory (records, encoded keys and values) serves the next cycles.
+func (r *Runner) released() {
+	r.slabs.release()
+	r.slab = nil
+	r.core.box.released()
 }
 
 func label(p int32) string { return strconv.Itoa(int(p)) }

@@ -19,7 +19,10 @@ import (
 type delivery interface {
 	begin() error
 	poll(ctx context.Context, max int) kgo.Fetches
-	produce(rec *kgo.Record, done func(*kgo.Record, error))
+	// produce adds rec to the cycle; the delivery calls the runner's
+	// callback (given when it was built) once the record is written or
+	// failed.
+	produce(rec *kgo.Record)
 	// end gets the first produce failure of the cycle and whether it
 	// polled records of a partition that is no longer owned.
 	end(ctx context.Context, prodErr error, stray bool) (committed bool, err error)
@@ -29,7 +32,10 @@ type delivery interface {
 
 // transactional commits outputs, changelog and offsets in one Kafka
 // transaction (exactly once).
-type transactional struct{ s *kgo.GroupTransactSession }
+type transactional struct {
+	s    *kgo.GroupTransactSession
+	done func(*kgo.Record, error)
+}
 
 func (d transactional) begin() error { return d.s.Begin() }
 
@@ -37,9 +43,7 @@ func (d transactional) poll(ctx context.Context, max int) kgo.Fetches {
 	return d.s.PollRecords(ctx, max)
 }
 
-func (d transactional) produce(rec *kgo.Record, done func(*kgo.Record, error)) {
-	d.s.Produce(context.Background(), rec, done)
-}
+func (d transactional) produce(rec *kgo.Record) { d.s.Produce(context.Background(), rec, d.done) }
 
 func (d transactional) end(ctx context.Context, prodErr error, stray bool) (bool, error) {
 	return d.s.End(ctx, kgo.TransactionEndTry(prodErr == nil && !stray))
@@ -61,6 +65,10 @@ type atLeastOnce struct {
 
 	held []*kgo.Record // the cycle's changelog records, held until the outputs are acknowledged
 
+	// done is the runner's callback; promise calls it after failed, made
+	// once so that no closure is allocated per record.
+	done, promise func(*kgo.Record, error)
+
 	mu  sync.Mutex
 	err error // first produce failure; the client retries until then
 }
@@ -71,15 +79,21 @@ func (d *atLeastOnce) poll(ctx context.Context, max int) kgo.Fetches {
 	return d.cl.PollRecords(ctx, max)
 }
 
-func (d *atLeastOnce) produce(rec *kgo.Record, done func(*kgo.Record, error)) {
+func newAtLeastOnce(cl *kgo.Client, state string, log *slog.Logger, done func(*kgo.Record, error)) *atLeastOnce {
+	d := &atLeastOnce{cl: cl, state: state, log: log, done: done}
+	d.promise = func(r *kgo.Record, err error) {
+		d.failed(err)
+		d.done(r, err)
+	}
+	return d
+}
+
+func (d *atLeastOnce) produce(rec *kgo.Record) {
 	if rec.Topic == d.state {
 		d.held = append(d.held, rec)
 		return
 	}
-	d.cl.Produce(context.Background(), rec, func(r *kgo.Record, err error) {
-		d.failed(err)
-		done(r, err)
-	})
+	d.cl.Produce(context.Background(), rec, d.promise)
 }
 
 func (d *atLeastOnce) failed(err error) {

@@ -26,8 +26,10 @@ type outbox struct {
 	cindex  map[changeKey]int
 	// buf holds the encoded keys and values of a drain, many to an
 	// allocation (arena); a chunk lives until the producer released every
-	// record in it. scratch is where each record is encoded first.
+	// record in it (released). scratch is where each record is encoded
+	// first.
 	buf, scratch []byte
+	chunks       recycler[byte]
 }
 
 type deltaKey struct {
@@ -41,7 +43,8 @@ type changeKey struct {
 }
 
 func newOutbox() *outbox {
-	return &outbox{dindex: map[deltaKey]int{}, rindex: map[string]int{}, cindex: map[changeKey]int{}}
+	return &outbox{dindex: map[deltaKey]int{}, rindex: map[string]int{}, cindex: map[changeKey]int{},
+		chunks: recycler[byte]{size: arenaChunk, keep: 64}}
 }
 
 // add takes one Diff's records.
@@ -94,7 +97,7 @@ func (o *outbox) encode(appendKey, appendValue func([]byte) []byte) (key, value 
 	o.scratch = appendValue(o.scratch)
 	n := len(o.scratch)
 	if cap(o.buf)-len(o.buf) < n {
-		o.buf = make([]byte, 0, max(arenaChunk, n))
+		o.buf = o.chunks.get(n)
 	}
 	start := len(o.buf)
 	o.buf = append(o.buf, o.scratch...)
@@ -126,6 +129,13 @@ func (o *outbox) drain(c *core, out emitter) {
 		out.emit(c.topics.StatusChanges, -1, key, value)
 	}
 	o.reset()
+}
+
+// released says that the producer holds none of the drained records any
+// more: their chunks serve the next transactions.
+func (o *outbox) released() {
+	o.chunks.release()
+	o.buf = nil
 }
 
 // reset drops what was gathered (drained, or the transaction aborted).

@@ -34,8 +34,11 @@ type Runner struct {
 	wakes  []opRef // operators whose presence changed since the last tick
 
 	prodMu  sync.Mutex
-	prodErr error        // first produce failure of the open transaction
-	slab    []kgo.Record // records produced, many to an allocation (cycle's goroutine only)
+	prodErr error // first produce failure of the open transaction
+	// Records produced, many to an allocation, reused once a cycle ended
+	// (cycle's goroutine only).
+	slab  []kgo.Record
+	slabs recycler[kgo.Record]
 
 	group atomic.Pointer[kgo.Client] // the group session's client while it runs (Ready)
 }
@@ -50,7 +53,8 @@ func New(opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics, opts.MaxFutureSkew), metrics: m, parts: map[int32]*partition{}}, nil
+	return &Runner{opts: opts, core: newCore(opts.Policies, opts.Topics, opts.MaxFutureSkew), metrics: m, parts: map[int32]*partition{},
+		slabs: recycler[kgo.Record]{size: 512, keep: 64}}, nil
 }
 
 // Run fences a predecessor's open transaction (exactly-once mode; the
@@ -112,7 +116,7 @@ func (r *Runner) newDelivery() (delivery, error) {
 			return nil, err
 		}
 		r.group.Store(cl)
-		return &atLeastOnce{cl: cl, state: r.opts.Topics.State, log: r.opts.Logger}, nil
+		return newAtLeastOnce(cl, r.opts.Topics.State, r.opts.Logger, r.produced), nil
 	}
 	opts = append(opts, kgo.TransactionalID(r.opts.transactionalID()), kgo.TransactionTimeout(r.opts.TransactionTimeout))
 	s, err := kgo.NewGroupTransactSession(opts...)
@@ -120,7 +124,7 @@ func (r *Runner) newDelivery() (delivery, error) {
 		return nil, err
 	}
 	r.group.Store(s.Client())
-	return transactional{s}, nil
+	return transactional{s, r.produced}, nil
 }
 
 // fetchMaxWait bounds how long the broker holds a fetch with no new

@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"hash"
-	"hash/fnv"
 	"strings"
 
 	"github.com/floorwatch/floorwatch/processors/conversation"
@@ -89,7 +87,7 @@ func (e *Emitted) Keep(convs []conversation.Conversation) {
 // changes without news. FNV-1a, so fingerprints stored in the changelog
 // mean the same in every process.
 func fingerprint(c *conversation.Conversation) uint64 {
-	f := fingerprinter{h: fnv.New64a()}
+	f := fingerprinter{h: fnvOffset}
 	f.str(c.ID, c.InteractionType, c.Team, c.Operator, c.Status, c.RecoverReason, c.ClosedBy)
 	f.time(c.OpenedAt, c.RoutedAt, c.AssignedAt, c.AttendedAt, c.FirstResponseAt, c.LastCustomerMessageAt,
 		c.WaitStartedAt, c.WindowExpiresAt, c.ClosedAt, c.LastEventAt, c.QueuedSince, c.FirstCustomerMessageAt)
@@ -109,17 +107,28 @@ func fingerprint(c *conversation.Conversation) uint64 {
 			f.int(1)
 		}
 	}
-	return f.h.Sum64()
+	return f.h
 }
 
-type fingerprinter struct {
-	h   hash.Hash64
-	buf [binary.MaxVarintLen64]byte
-}
+// fingerprinter is FNV-1a, 64 bits (what hash/fnv's New64a computes),
+// written out: a fingerprint is taken for every conversation of every
+// Diff, and hashing through the hash.Hash interface cost a copy of every
+// string hashed.
+type fingerprinter struct{ h uint64 }
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func (f *fingerprinter) byte(b byte) { f.h = (f.h ^ uint64(b)) * fnvPrime }
 
 func (f *fingerprinter) int(vs ...int64) {
 	for _, v := range vs {
-		f.h.Write(binary.AppendVarint(f.buf[:0], v))
+		var buf [binary.MaxVarintLen64]byte
+		for _, b := range binary.AppendVarint(buf[:0], v) {
+			f.byte(b)
+		}
 	}
 }
 
@@ -127,7 +136,9 @@ func (f *fingerprinter) int(vs ...int64) {
 func (f *fingerprinter) str(ss ...string) {
 	for _, s := range ss {
 		f.int(int64(len(s)))
-		f.h.Write([]byte(s))
+		for i := 0; i < len(s); i++ {
+			f.byte(s[i])
+		}
 	}
 }
 
