@@ -1,8 +1,14 @@
 package conversation
 
-import "github.com/floorwatch/floorwatch/schemas"
+import (
+	"sync"
 
-// folder folds one key's sorted log into its conversations.
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// folder folds one key's sorted log into its conversations. Folders are
+// reused (folders): every derivation folds a log, and its runs are
+// scratch that the views copy.
 type folder struct {
 	tn     *Tenant
 	pr     *Presence
@@ -14,6 +20,38 @@ type folder struct {
 	// no open conversation of the key when they occurred.
 	targets map[uint64]uint64
 	skipped []uint64
+	// spare holds the runs of earlier folds, reused in order.
+	spare []*run
+}
+
+var folders = sync.Pool{New: func() any { return new(folder) }}
+
+// newFolder returns a folder ready for a fold; give it back with release.
+func newFolder(tn *Tenant, pr *Presence, key schemas.ConversationKey, targets map[uint64]uint64) *folder {
+	f := folders.Get().(*folder)
+	f.tn, f.pr, f.key, f.window, f.targets = tn, pr, key, tn.window(key.Channel), targets
+	return f
+}
+
+// release gives f back; nothing it returned may be used after.
+func (f *folder) release() {
+	clear(f.runs)
+	f.runs, f.skipped = f.runs[:0], f.skipped[:0]
+	f.tn, f.pr, f.targets = nil, nil, nil
+	folders.Put(f)
+}
+
+// open starts a run, reusing a spare one and its slices' memory.
+func (f *folder) open(start int, openH uint64, at int64) *run {
+	n := len(f.runs)
+	if n == len(f.spare) {
+		f.spare = append(f.spare, new(run))
+	}
+	r := f.spare[n]
+	*r = run{start: start, openH: openH, openedAt: at,
+		transfers: r.transfers[:0], durations: r.durations[:0], history: r.history[:0]}
+	f.runs = append(f.runs, r)
+	return r
 }
 
 // cur returns the open conversation, or nil.
@@ -41,8 +79,7 @@ func (f *folder) step(i int, rec record) {
 		if rec.kind() == kClosed {
 			return // nothing open to close
 		}
-		r = &run{start: i, openH: rec.h, openedAt: rec.at}
-		f.runs = append(f.runs, r)
+		r = f.open(i, rec.h, rec.at)
 	}
 	r.lastEventAt = rec.at
 	f.apply(r, rec)

@@ -89,6 +89,7 @@ func (s *State) addAction(tn *Tenant, rec record, target uint64, e *schemas.Even
 	// Whether it applies depends on the conversations' bounds only
 	// (openings, closes, idle closes), never on presence.
 	f := s.fold(tn, NewPresence(), rec.at)
+	defer f.release()
 	if slices.Contains(f.skipped, rec.h) {
 		i := slices.IndexFunc(s.log, func(r record) bool { return r.h == rec.h })
 		s.log = slices.Delete(s.log, i, i+1)
@@ -136,9 +137,10 @@ func (s *State) Apply(tn *Tenant, pr *Presence, e *schemas.Event, now time.Time)
 	return Update{Changed: true, Before: before, After: s.Derive(tn, pr, now)}, nil
 }
 
-// fold runs the log through the state machine up to clock now.
+// fold runs the log through the state machine up to clock now. The
+// caller releases the folder once done with it.
 func (s *State) fold(tn *Tenant, pr *Presence, now int64) *folder {
-	f := &folder{tn: tn, pr: pr, key: s.key, window: tn.window(s.key.Channel), targets: s.targets}
+	f := newFolder(tn, pr, s.key, s.targets)
 	for i, rec := range s.log {
 		f.step(i, rec)
 	}
@@ -155,6 +157,7 @@ func (s *State) fold(tn *Tenant, pr *Presence, now int64) *folder {
 func (s *State) Derive(tn *Tenant, pr *Presence, now time.Time) []Conversation {
 	ms := now.UnixMilli()
 	f := s.fold(tn, pr, ms)
+	defer f.release()
 	out := make([]Conversation, len(f.runs))
 	for i, r := range f.runs {
 		out[i] = f.view(s.key, r, ms)
@@ -167,6 +170,7 @@ func (s *State) Derive(tn *Tenant, pr *Presence, now time.Time) []Conversation {
 func (s *State) DeriveNext(tn *Tenant, pr *Presence, now time.Time) ([]Conversation, time.Time, bool) {
 	ms := now.UnixMilli()
 	f := s.fold(tn, pr, ms)
+	defer f.release()
 	out := make([]Conversation, len(f.runs))
 	for i, r := range f.runs {
 		out[i] = f.view(s.key, r, ms)
@@ -189,6 +193,7 @@ func (s *State) DeriveNext(tn *Tenant, pr *Presence, now time.Time) ([]Conversat
 func (s *State) NextTimer(tn *Tenant, pr *Presence, now time.Time) (time.Time, bool) {
 	ms := now.UnixMilli()
 	f := s.fold(tn, pr, ms)
+	defer f.release()
 	r := f.cur()
 	if r == nil {
 		return time.Time{}, false
@@ -207,6 +212,7 @@ func (s *State) NextTimer(tn *Tenant, pr *Presence, now time.Time) (time.Time, b
 func (s *State) Compact(tn *Tenant, pr *Presence, now time.Time) bool {
 	ms := now.UnixMilli()
 	f := s.fold(tn, pr, ms)
+	defer f.release()
 	cut := -1
 	for i, r := range f.runs {
 		if r.closed && r.closedAt+tn.autoClose < ms {

@@ -119,7 +119,8 @@ func totals(ds []schemas.MetricDelta) map[string]string {
 		}
 	}
 	out := map[string]string{}
-	for c, m := range s {
+	for c, i := range s.index {
+		m := &s.cells[i]
 		if isZero(m) {
 			continue
 		}

@@ -20,26 +20,36 @@ type cell struct {
 	seg    schemas.Segment
 }
 
-// sums accumulates the additive figures of cells.
-type sums map[cell]*schemas.MetricDelta
+// sums accumulates the additive figures of cells, kept by value in a
+// slice that every Diff reuses (a cell's index in index): no allocation
+// per cell once warm. The zero sums is ready.
+type sums struct {
+	index map[cell]int
+	cells []schemas.MetricDelta
+}
 
 func minuteOf(t schemas.Time) int64 {
 	ms := t.UnixMilli()
 	return ms - ((ms%60000)+60000)%60000
 }
 
-func (s sums) at(t schemas.Time, seg schemas.Segment) *schemas.MetricDelta {
-	c := cell{minuteOf(t), seg}
-	d, ok := s[c]
-	if !ok {
-		d = &schemas.MetricDelta{V: 1, Minute: schemas.UnixMilli(c.minute), Segment: seg}
-		s[c] = d
+// at returns the cell of t's minute and seg, valid until the next call.
+func (s *sums) at(t schemas.Time, seg schemas.Segment) *schemas.MetricDelta {
+	if s.index == nil {
+		s.index = map[cell]int{}
 	}
-	return d
+	c := cell{minuteOf(t), seg}
+	i, ok := s.index[c]
+	if !ok {
+		i = len(s.cells)
+		s.index[c] = i
+		s.cells = append(s.cells, schemas.MetricDelta{V: 1, Minute: schemas.UnixMilli(c.minute), Segment: seg})
+	}
+	return &s.cells[i]
 }
 
 // add counts every figure of convs, n times (-1 retracts them).
-func (s sums) add(convs []conversation.Conversation, n int64, targets Targets) {
+func (s *sums) add(convs []conversation.Conversation, n int64, targets Targets) {
 	for i := range convs {
 		c := &convs[i]
 		seg := c.Segment()
@@ -60,7 +70,7 @@ func (s sums) add(convs []conversation.Conversation, n int64, targets Targets) {
 
 // addDuration counts d in the segment of the team and operator that
 // ended it, as processors/indicators does.
-func (s sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int64, targets Targets) {
+func (s *sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int64, targets Targets) {
 	seg.Team, seg.Operator = d.Team, d.Operator
 	m := s.at(d.EndedAt, seg)
 	var dd *schemas.DurationDelta
@@ -87,12 +97,12 @@ func (s sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int64
 // own minute. A record's duration bounds are those of the durations after
 // holds in its cell (schemas.DurationDelta.Add): what disappeared cannot
 // narrow them.
-func (s sums) deltas(out []schemas.MetricDelta, before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
-	defer clear(s)
+func (s *sums) deltas(out []schemas.MetricDelta, before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
+	defer s.reset()
 	s.add(before, -1, targets)
 	s.add(after, 1, targets)
-	for _, d := range s {
-		if !isZero(d) {
+	for i := range s.cells {
+		if d := &s.cells[i]; !isZero(d) {
 			normalize(d)
 			out = append(out, *d)
 		}
@@ -104,6 +114,14 @@ func (s sums) deltas(out []schemas.MetricDelta, before, after []conversation.Con
 		return compareKeys(a.Segment, b.Segment)
 	})
 	return out
+}
+
+// reset empties s, keeping its memory. The cells are zeroed: the records
+// copied out of them keep their maps, s does not.
+func (s *sums) reset() {
+	clear(s.index)
+	clear(s.cells)
+	s.cells = s.cells[:0]
 }
 
 // compareKeys orders segments as their record keys (Segment.String)

@@ -34,9 +34,6 @@ type Differ struct {
 // record of one Diff carries em.Version+1; nothing is emitted, and the
 // version kept, when nothing changed.
 func (df *Differ) Diff(before, after []conversation.Conversation, em *Emitted, targets Targets) *Records {
-	if df.cells == nil {
-		df.cells = sums{}
-	}
 	out := &df.recs
 	clear(out.Deltas) // the previous Diff's strings and maps are not kept alive
 	clear(out.Rows)
