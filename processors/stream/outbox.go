@@ -26,10 +26,9 @@ type outbox struct {
 	cindex  map[changeKey]int
 	// buf holds the encoded keys and values of a drain, many to an
 	// allocation (arena); a chunk lives until the producer released every
-	// record in it (released). scratch is where each record is encoded
-	// first.
-	buf, scratch []byte
-	chunks       recycler[byte]
+	// record in it (released).
+	buf    []byte
+	chunks recycler[byte]
 }
 
 type deltaKey struct {
@@ -86,23 +85,27 @@ func (o *outbox) add(recs *windows.Records) {
 // records.
 const arenaChunk = 256 << 10
 
+// arenaRoom is the room a chunk must have left for the next record to be
+// encoded into it; with less, a new chunk starts. Records are a few KB.
+const arenaRoom = 16 << 10
+
 // encode returns a record's key and value, written into the arena, each
-// capped so that nothing appended later can write over it. They are
-// encoded in a scratch buffer first: a record larger than what is left
-// of the chunk then starts a new one instead of growing (and copying)
-// the chunk.
+// capped so that nothing appended later can write over it. A record
+// larger than what is left of the chunk (rare: more than arenaRoom) ends
+// up in memory of its own, and the chunk goes on as it was.
 func (o *outbox) encode(appendKey, appendValue func([]byte) []byte) (key, value []byte) {
-	o.scratch = appendKey(o.scratch[:0])
-	k := len(o.scratch)
-	o.scratch = appendValue(o.scratch)
-	n := len(o.scratch)
-	if cap(o.buf)-len(o.buf) < n {
-		o.buf = o.chunks.get(n)
+	if cap(o.buf)-len(o.buf) < arenaRoom {
+		o.buf = o.chunks.get(arenaChunk)
 	}
 	start := len(o.buf)
-	o.buf = append(o.buf, o.scratch...)
-	rec := o.buf[start:]
-	return rec[:k:k], rec[k:n:n]
+	b := appendKey(o.buf)
+	k := len(b)
+	b = appendValue(b)
+	n := len(b)
+	if cap(b) == cap(o.buf) { // still the chunk: append grows only by moving
+		o.buf = b
+	}
+	return b[start:k:k], b[k:n:n]
 }
 
 // drain writes every gathered record and empties the outbox. A delta
