@@ -213,7 +213,7 @@ func (p *pipeline) report(opts Options) indicators.Report {
 	b := indicators.NewBuilder(opts.From, opts.To, opts.By, targets)
 	for _, k := range p.order {
 		tn := p.tenants[k.Tenant]
-		for _, c := range p.states[k].Derive(tn, p.presence, opts.To) {
+		for _, c := range p.states[k].Derive(nil, tn, p.presence, opts.To) {
 			b.Add(&c)
 		}
 	}

@@ -162,7 +162,7 @@ func fold(t *testing.T, cfg *config.Config, reqs []Request, published [][]schema
 		}
 	}
 	for k, s := range states {
-		convs := s.Derive(tenants[k.Tenant], presence, end)
+		convs := s.Derive(nil, tenants[k.Tenant], presence, end)
 		if len(convs) > 1 {
 			seen["customer came back"]++
 		}

@@ -30,7 +30,7 @@ func TestAStateSurvivesEncodingIntoAnotherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := clock("+1d 12:00")
-	if w, g := s.Derive(tn, nil, now), got.Derive(other, nil, now); !reflect.DeepEqual(w, g) {
+	if w, g := s.Derive(nil, tn, nil, now), got.Derive(nil, other, nil, now); !reflect.DeepEqual(w, g) {
 		t.Fatalf("decoded state derives\n%+v\nwant\n%+v", g, w)
 	}
 	if again := got.AppendBinary(other, nil); string(again) != string(b) {
@@ -71,7 +71,7 @@ func FuzzDecodeState(f *testing.F) {
 			return
 		}
 		// Whatever decodes re-encodes and folds without panicking.
-		got.Derive(tn, nil, clock("+1d 12:00"))
+		got.Derive(nil, tn, nil, clock("+1d 12:00"))
 		if _, err := DecodeState(tn, testKey, got.AppendBinary(tn, nil)); err != nil {
 			t.Fatalf("re-encoded state does not decode: %v", err)
 		}

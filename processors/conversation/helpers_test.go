@@ -99,7 +99,7 @@ func derive(t testing.TB, tn *Tenant, pr *Presence, events []schemas.Event, now 
 			t.Fatal(err)
 		}
 	}
-	return s.Derive(tn, pr, clock(now))
+	return s.Derive(nil, tn, pr, clock(now))
 }
 
 // summary renders what a scenario checks, one line per conversation.

@@ -75,10 +75,10 @@ func TestALateFirstMessageMovesTheOpeningAndTheID(t *testing.T) {
 	s := NewState(testKey)
 	first := routed("09:05", "sales")
 	s.Add(tn, &first)
-	before := s.Derive(tn, nil, clock("09:10"))
+	before := s.Derive(nil, tn, nil, clock("09:10"))
 	late := customer("09:00")
 	s.Add(tn, &late)
-	after := s.Derive(tn, nil, clock("09:10"))
+	after := s.Derive(nil, tn, nil, clock("09:10"))
 	if before[0].ID == after[0].ID || !after[0].OpenedAt.Equal(clock("09:00")) {
 		t.Errorf("ids %s → %s, opened %v: a moved opening must change the id", before[0].ID, after[0].ID, after[0].OpenedAt)
 	}

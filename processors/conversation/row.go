@@ -1,8 +1,14 @@
 package conversation
 
-import "github.com/floorwatch/floorwatch/schemas"
+import (
+	"slices"
 
-// Row returns the conversations-table row of c at the given version.
+	"github.com/floorwatch/floorwatch/schemas"
+)
+
+// Row returns the conversations-table row of c at the given version. Its
+// slices are its own: a view's memory is reused by the next derivation
+// (State.Derive), a row outlives it.
 func (c *Conversation) Row(version int64) schemas.ConversationRow {
 	row := schemas.ConversationRow{
 		V: 1, ConversationID: c.ID, Version: version,
@@ -14,7 +20,7 @@ func (c *Conversation) Row(version int64) schemas.ConversationRow {
 		FirstCustomerMessageAt: c.FirstCustomerMessageAt,
 		WaitStartedAt:          c.WaitStartedAt, QueuedSince: c.QueuedSince, WindowExpiresAt: c.WindowExpiresAt,
 		ClosedAt: c.ClosedAt, ClosedBy: c.ClosedBy, LastEventAt: c.LastEventAt,
-		TransferTimes: c.Transfers, Durations: c.Durations, CompleteUntil: c.CompleteUntil,
+		TransferTimes: slices.Clone(c.Transfers), Durations: slices.Clone(c.Durations), CompleteUntil: c.CompleteUntil,
 		FirstResponseMs: -1, ResolutionMs: -1,
 	}
 	for _, d := range c.Durations {

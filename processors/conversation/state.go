@@ -129,12 +129,12 @@ type Update struct {
 // Apply adds e and derives the key's conversations before and after it,
 // at clock now (see Derive).
 func (s *State) Apply(tn *Tenant, pr *Presence, e *schemas.Event, now time.Time) (Update, error) {
-	before := s.Derive(tn, pr, now)
+	before := s.Derive(nil, tn, pr, now)
 	added, err := s.Add(tn, e)
 	if err != nil || !added {
 		return Update{Before: before, After: before}, err
 	}
-	return Update{Changed: true, Before: before, After: s.Derive(tn, pr, now)}, nil
+	return Update{Changed: true, Before: before, After: s.Derive(nil, tn, pr, now)}, nil
 }
 
 // fold runs the log through the state machine up to clock now. The
@@ -153,28 +153,23 @@ func (s *State) fold(tn *Tenant, pr *Presence, now int64) *folder {
 // Derive returns every conversation of the key, oldest first, as of the
 // clock now: timers (unanswered threshold, window expiry, business-hours
 // edges, operator presence, idle close) due at or before now have fired.
-// now should not be before the latest event.
-func (s *State) Derive(tn *Tenant, pr *Presence, now time.Time) []Conversation {
+// now should not be before the latest event. The conversations are
+// written into dst's memory, its slices' included (nil: new memory); the
+// caller is done with what dst held.
+func (s *State) Derive(dst []Conversation, tn *Tenant, pr *Presence, now time.Time) []Conversation {
 	ms := now.UnixMilli()
 	f := s.fold(tn, pr, ms)
 	defer f.release()
-	out := make([]Conversation, len(f.runs))
-	for i, r := range f.runs {
-		out[i] = f.view(s.key, r, ms)
-	}
-	return out
+	return f.views(dst, s.key, ms)
 }
 
 // DeriveNext is Derive and NextTimer from one fold of the log: the
 // processors need both after every change.
-func (s *State) DeriveNext(tn *Tenant, pr *Presence, now time.Time) ([]Conversation, time.Time, bool) {
+func (s *State) DeriveNext(dst []Conversation, tn *Tenant, pr *Presence, now time.Time) ([]Conversation, time.Time, bool) {
 	ms := now.UnixMilli()
 	f := s.fold(tn, pr, ms)
 	defer f.release()
-	out := make([]Conversation, len(f.runs))
-	for i, r := range f.runs {
-		out[i] = f.view(s.key, r, ms)
-	}
+	out := f.views(dst, s.key, ms)
 	r := f.cur()
 	if r == nil {
 		return out, time.Time{}, false

@@ -82,12 +82,12 @@ func TestASupervisorActionOnAClosedOrOlderConversationIsRefused(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			want := summary(s.Derive(tn, NewPresence(), clock("09:30")))
+			want := summary(s.Derive(nil, tn, NewPresence(), clock("09:30")))
 			added, err := s.Add(tn, &c.action)
 			if added || !errors.Is(err, ErrNotApplicable) {
 				t.Fatalf("Add = %v, %v; want false, ErrNotApplicable", added, err)
 			}
-			if got := summary(s.Derive(tn, NewPresence(), clock("09:30"))); got != want {
+			if got := summary(s.Derive(nil, tn, NewPresence(), clock("09:30"))); got != want {
 				t.Errorf("a refused action changed the conversations:\n  %s\nwant\n  %s", got, want)
 			}
 			if s.Len() != len(c.before) || s.targets != nil {
@@ -109,7 +109,7 @@ func TestALateCloseBeforeAnActionUndoesIt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := summary(s.Derive(tn, NewPresence(), clock("09:30")))
+	got := summary(s.Derive(nil, tn, NewPresence(), clock("09:30")))
 	want := "closed team=sales op= resolution=10m0s closed_by=ana | bot@09:00 queued@09:01 closed@09:10\nbot team= op= | bot@09:20"
 	if got != want {
 		t.Errorf("got\n  %s\nwant\n  %s", got, want)
@@ -130,7 +130,7 @@ func TestSupervisorActionsSurviveTheChangelogCodec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := summary(back.Derive(tn, NewPresence(), clock("09:30"))), summary(s.Derive(tn, NewPresence(), clock("09:30"))); got != want {
+	if got, want := summary(back.Derive(nil, tn, NewPresence(), clock("09:30"))), summary(s.Derive(nil, tn, NewPresence(), clock("09:30"))); got != want {
 		t.Errorf("decoded state derives\n  %s\nwant\n  %s", got, want)
 	}
 	// A version 1 encoding (no targets) still decodes.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/floorwatch/floorwatch/schemas"
@@ -90,9 +91,27 @@ func conversationID(k schemas.ConversationKey, openedAt int64, openH uint64) str
 	return hex.EncodeToString(sum[:16])
 }
 
-func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation {
+// views writes the folded conversations into dst's memory.
+func (f *folder) views(dst []Conversation, k schemas.ConversationKey, now int64) []Conversation {
+	out := dst[:0]
+	for _, r := range f.runs {
+		if len(out) < cap(out) {
+			out = out[:len(out)+1]
+		} else {
+			out = append(out, Conversation{})
+		}
+		f.view(&out[len(out)-1], k, r, now)
+	}
+	clear(out[len(out):cap(out)]) // what dst held beyond: not kept alive
+	return out
+}
+
+// view writes the conversation of r as of now into c, reusing the
+// memory of c's slices (whatever c held before is gone).
+func (f *folder) view(c *Conversation, k schemas.ConversationKey, r *run, now int64) {
 	n := f.tn.names
-	c := Conversation{
+	transfers, durations, history := c.Transfers[:0], c.Durations[:0], c.History[:0]
+	*c = Conversation{
 		ID: conversationID(k, r.openedAt, r.openH), Key: k,
 		Team: n.Name(r.team), Operator: n.Name(r.operator),
 		Status: statusNames[r.status], RecoverReason: reasonNames[r.reason],
@@ -115,15 +134,15 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 		c.ClosedBy = n.Name(r.closedBy)
 	}
 	// Sized at once: a view is built per derivation, its slices grown
-	// one append at a time cost a copy each.
+	// one append at a time cost a copy each. Empty ones stay nil.
 	if len(r.transfers) > 0 {
-		c.Transfers = make([]schemas.Time, 0, len(r.transfers))
+		c.Transfers = slices.Grow(transfers, len(r.transfers))
 	}
 	for _, t := range r.transfers {
 		c.Transfers = append(c.Transfers, ts(t))
 	}
 	if len(r.durations) > 0 {
-		c.Durations = make([]schemas.DurationRecord, 0, len(r.durations))
+		c.Durations = slices.Grow(durations, len(r.durations))
 	}
 	for _, d := range r.durations {
 		c.Durations = append(c.Durations, schemas.DurationRecord{
@@ -132,7 +151,7 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 		})
 	}
 	if len(r.history) > 0 {
-		c.History = make([]Interval, 0, len(r.history))
+		c.History = slices.Grow(history, len(r.history))
 	}
 	var seg interval // the previous interval's segment, whose names are known
 	for i, iv := range r.history {
@@ -149,7 +168,6 @@ func (f *folder) view(k schemas.ConversationKey, r *run, now int64) Conversation
 		seg = iv
 		c.History = append(c.History, v)
 	}
-	return c
 }
 
 // interactionType names id, the default type before any routing gave one.

@@ -37,7 +37,7 @@ func story(tn *conversation.Tenant, customer string, lines ...string) []conversa
 			panic(err)
 		}
 	}
-	return s.Derive(tn, nil, at("10:00"))
+	return s.Derive(nil, tn, nil, at("10:00"))
 }
 
 // One hour, 09:00 to 10:00, five customers; every expected number is

@@ -109,7 +109,7 @@ func (p *partition) reevaluate(c *core, out emitter, key schemas.ConversationKey
 	if err != nil {
 		return // the tenant compiled when its first event came; config cannot change while running
 	}
-	before := ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
+	before := ent.st.Derive(p.view(), tn, c.presence, time.UnixMilli(ent.lastNow))
 	p.settle(c, out, tn, key, ent, before, max(p.clockOf(key.Tenant).now, ent.lastNow))
 	p.compact(c, tn, key, ent)
 }
@@ -127,9 +127,10 @@ func (p *partition) compact(c *core, tn *conversation.Tenant, key schemas.Conver
 		p.forget(key, ent)
 		return
 	}
-	convs, t, ok := ent.st.DeriveNext(tn, c.presence, now)
+	convs, t, ok := ent.st.DeriveNext(p.view(), tn, c.presence, now)
 	ent.em.Keep(convs)
 	p.reschedule(tn, ent, convs, t, ok)
+	p.putView(convs)
 }
 
 func (p *partition) forget(key schemas.ConversationKey, ent *entry) {

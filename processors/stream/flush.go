@@ -102,7 +102,7 @@ func (p *partition) restored(c *core, wall time.Time) {
 		if tc := p.clockOf(key.Tenant); tc.now < ent.lastNow {
 			tc.now, tc.lastRecord = ent.lastNow, wall // a changelog written before clocks were per tenant
 		}
-		convs, t, ok := ent.st.DeriveNext(tn, c.presence, time.UnixMilli(ent.lastNow))
+		convs, t, ok := ent.st.DeriveNext(p.view(), tn, c.presence, time.UnixMilli(ent.lastNow))
 		p.count(ent, openRef(convs))
 		ops := ent.st.Operators(tn)
 		p.track(ent, key.Tenant, ops...)
@@ -111,5 +111,6 @@ func (p *partition) restored(c *core, wall time.Time) {
 		}
 		p.stateBytes += int64(ent.size)
 		p.reschedule(tn, ent, convs, t, ok)
+		p.putView(convs)
 	}
 }

@@ -36,6 +36,9 @@ type partition struct {
 	// (settlePending), however many events each got.
 	pending []*entry
 	before  map[*entry][]conversation.Conversation
+	// views are derivations' memory, given back once a settle is done
+	// with them (views, putViews): every event derives its key twice.
+	views [][]conversation.Conversation
 
 	// dirty and gone are the changelog writes of the open transaction:
 	// entries to write (each once, marked by entry.dirty) and keys
@@ -88,10 +91,11 @@ func (p *partition) applyEvent(c *core, out emitter, e *schemas.Event, recordKey
 	}
 	var before []conversation.Conversation
 	if !fresh && !ent.pending {
-		before = ent.st.Derive(tn, c.presence, time.UnixMilli(ent.lastNow))
+		before = ent.st.Derive(p.view(), tn, c.presence, time.UnixMilli(ent.lastNow))
 	}
 	added, err := ent.st.Add(tn, e)
 	if err != nil || !added {
+		p.putView(before)
 		return err
 	}
 	if fresh {
@@ -137,13 +141,39 @@ func (p *partition) settlePending(c *core, out emitter) {
 // at now, and refreshes the key's gauge, presence index and timer.
 func (p *partition) settle(c *core, out emitter, tn *conversation.Tenant, key schemas.ConversationKey, ent *entry,
 	before []conversation.Conversation, now int64) {
-	after, t, ok := ent.st.DeriveNext(tn, c.presence, time.UnixMilli(now))
+	after, t, ok := ent.st.DeriveNext(p.view(), tn, c.presence, time.UnixMilli(now))
 	c.emitRecords(c.diff.Diff(before, after, &ent.em, c.targets))
 	ent.lastNow = now
 	p.markDirty(ent)
 	p.count(ent, openRef(after))
 	p.reschedule(tn, ent, after, t, ok)
+	p.putView(before)
+	p.putView(after)
 }
+
+// view returns memory for a derivation (State.Derive's dst).
+func (p *partition) view() []conversation.Conversation {
+	n := len(p.views)
+	if n == 0 {
+		return nil
+	}
+	v := p.views[n-1]
+	p.views = p.views[:n-1]
+	return v
+}
+
+// putView gives back a derivation nothing refers to any more (the
+// records made from it own their memory: Conversation.Row).
+func (p *partition) putView(v []conversation.Conversation) {
+	if cap(v) > 0 && len(p.views) < maxViews {
+		p.views = append(p.views, v[:0])
+	}
+}
+
+// maxViews bounds the derivations' memory a partition keeps: one per key
+// an open transaction touches, beyond which they are left to the garbage
+// collector.
+const maxViews = 1024
 
 // reschedule sets the key's next timer: the core's next status edge while
 // a conversation is open (t, when ok), else the moment its closed

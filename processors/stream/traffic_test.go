@@ -124,7 +124,7 @@ func expected(tr traffic, now time.Time) outputs {
 	var df windows.Differ
 	for _, s := range states {
 		var em windows.Emitted
-		r := df.Diff(nil, s.Derive(tn, pr, now), &em, defaultPolicies{}.target)
+		r := df.Diff(nil, s.Derive(nil, tn, pr, now), &em, defaultPolicies{}.target)
 		recs.Deltas = append(recs.Deltas, r.Deltas...)
 		recs.Rows = append(recs.Rows, r.Rows...)
 		recs.Changes = append(recs.Changes, r.Changes...)

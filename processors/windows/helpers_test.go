@@ -74,16 +74,16 @@ func (r *runner) apply(e schemas.Event) {
 	if e.OccurredAt.After(now) {
 		now = e.OccurredAt.Time
 	}
-	before := r.st.Derive(r.tn, r.pr, r.lastNow)
+	before := r.st.Derive(nil, r.tn, r.pr, r.lastNow)
 	if _, err := r.st.Add(r.tn, &e); err != nil {
 		r.t.Fatal(err)
 	}
-	r.emit(before, r.st.Derive(r.tn, r.pr, now), now)
+	r.emit(before, r.st.Derive(nil, r.tn, r.pr, now), now)
 }
 
 // advance moves the clock to now, firing timers.
 func (r *runner) advance(now time.Time) {
-	r.emit(r.st.Derive(r.tn, r.pr, r.lastNow), r.st.Derive(r.tn, r.pr, now), now)
+	r.emit(r.st.Derive(nil, r.tn, r.pr, r.lastNow), r.st.Derive(nil, r.tn, r.pr, now), now)
 }
 
 func (r *runner) emit(before, after []conversation.Conversation, now time.Time) {

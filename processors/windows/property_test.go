@@ -85,7 +85,7 @@ func TestDeltasSumToTheIndicators(t *testing.T) {
 	r := oneShot(t)
 	from, to := day, day.Add(time.Hour)
 	b := indicators.NewBuilder(from, to, indicators.Dims, targets)
-	for _, c := range r.st.Derive(r.tn, r.pr, to) {
+	for _, c := range r.st.Derive(nil, r.tn, r.pr, to) {
 		b.Add(&c)
 	}
 	got := map[schemas.Segment]*indicators.Aggregate{}
@@ -162,7 +162,7 @@ func TestDeltaBoundsHoldEveryFinalDurationInAnyArrivalOrder(t *testing.T) {
 				bounds[c] = b
 			}
 		}
-		for _, c := range r.st.Derive(r.tn, r.pr, end) {
+		for _, c := range r.st.Derive(nil, r.tn, r.pr, end) {
 			for _, d := range c.Durations {
 				seg := c.Segment()
 				seg.Team, seg.Operator = d.Team, d.Operator

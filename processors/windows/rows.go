@@ -122,7 +122,6 @@ func retracted(id string, b *conversation.Conversation, version int64) schemas.C
 // that the sink and SQL read the processors' decision, never recompute it
 // from a configuration that may have changed since.
 func withTargets(row schemas.ConversationRow, targets Targets) schemas.ConversationRow {
-	row.Durations = slices.Clone(row.Durations) // the view's own stay as they are
 	for i := range row.Durations {
 		if d := &row.Durations[i]; d.Kind == "first_response" {
 			d.TargetMs = targets(row.Tenant, d.Team).Milliseconds()
