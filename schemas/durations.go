@@ -1,6 +1,9 @@
 package schemas
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // DurationBounds are the smallest and largest durations of a set, in
 // calendar and in business milliseconds. Percentiles read from a sketch
@@ -40,12 +43,18 @@ func (d *DurationDelta) Add(ms, bms, n int64) {
 	d.Buckets = addBucket(d.Buckets, SketchBucket(ms), n)
 	d.BusinessBuckets = addBucket(d.BusinessBuckets, SketchBucket(bms), n)
 	if n > 0 {
-		one := DurationBounds{MinMs: ms, MaxMs: ms, BusinessMinMs: bms, BusinessMaxMs: bms}
-		if d.Bounds != nil {
-			one = d.Bounds.Union(one)
-		}
-		d.Bounds = &one
+		d.widen(DurationBounds{MinMs: ms, MaxMs: ms, BusinessMinMs: bms, BusinessMaxMs: bms})
 	}
+}
+
+// widen sets d's bounds to their union with b, in place when d has some:
+// a delta owns its Bounds.
+func (d *DurationDelta) widen(b DurationBounds) {
+	if d.Bounds == nil {
+		d.Bounds = &b
+		return
+	}
+	*d.Bounds = d.Bounds.Union(b)
 }
 
 // KnownBounds returns the bounds d contributes to a merge: its Bounds;
@@ -76,7 +85,7 @@ func (d *DurationDelta) IsZero() bool {
 
 func addBucket(m map[int32]int64, i int32, n int64) map[int32]int64 {
 	if m == nil {
-		m = map[int32]int64{}
+		m = bucketMaps.Get().(map[int32]int64)
 	}
 	m[i] += n
 	if m[i] == 0 {
@@ -101,10 +110,12 @@ func (d *DurationDelta) Merge(o *DurationDelta) {
 	if !ok {
 		return
 	}
-	if db, ok := d.KnownBounds(); ok {
-		ob = db.Union(ob)
+	if d.Bounds == nil {
+		if db, ok := d.KnownBounds(); ok { // bucket counts without bounds
+			ob = db.Union(ob)
+		}
 	}
-	d.Bounds = &ob
+	d.widen(ob)
 }
 
 // Merge adds o, a delta of the same minute and segment, to m: what both
@@ -123,4 +134,28 @@ func (m *MetricDelta) Merge(o *MetricDelta) {
 func (m *MetricDelta) IsZero() bool {
 	return m.Opened == 0 && m.Closed == 0 && m.Transfers == 0 && m.FirstResponseWithinTarget == 0 &&
 		m.FirstResponse.IsZero() && m.Reply.IsZero() && m.Resolution.IsZero()
+}
+
+// bucketMaps keeps the bucket maps of released deltas for later ones: a
+// processor makes a few per event, and drops them once encoded.
+var bucketMaps = sync.Pool{New: func() any { return map[int32]int64{} }}
+
+// Release gives d's bucket maps to later deltas and leaves d without
+// them. Only for a delta that alone holds its maps, once it is no longer
+// read (encoded, or merged into another).
+func (d *DurationDelta) Release() {
+	for _, m := range []*map[int32]int64{&d.Buckets, &d.BusinessBuckets} {
+		if *m != nil {
+			clear(*m)
+			bucketMaps.Put(*m)
+			*m = nil
+		}
+	}
+}
+
+// Release releases the bucket maps of m's durations (DurationDelta.Release).
+func (m *MetricDelta) Release() {
+	m.FirstResponse.Release()
+	m.Reply.Release()
+	m.Resolution.Release()
 }

@@ -25,10 +25,10 @@ func (p *partition) flush(c *core, out emitter, wall time.Time) {
 		if err != nil {
 			continue // cannot happen: the key exists because its tenant compiled
 		}
-		b := encodeEntry(tn, ent)
+		k, b := c.box.encode(key.AppendTo, func(b []byte) []byte { return appendEntry(b, tn, ent) })
 		p.stateBytes += int64(len(b)) - int64(ent.size)
 		ent.size = int32(len(b))
-		out.emit(topic, p.id, []byte(key.String()), b)
+		out.emit(topic, p.id, k, b)
 	}
 	clear(p.dirty)
 	p.dirty = p.dirty[:0]

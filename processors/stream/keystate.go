@@ -41,7 +41,12 @@ const changelogVersion = 1
 // version and clock (varints), emitted conversations (id, hash, history
 // length), then the State's own encoding.
 func encodeEntry(tn *conversation.Tenant, e *entry) []byte {
-	b := []byte{changelogVersion}
+	return appendEntry(nil, tn, e)
+}
+
+// appendEntry appends encodeEntry's value to b.
+func appendEntry(b []byte, tn *conversation.Tenant, e *entry) []byte {
+	b = append(b, changelogVersion)
 	b = binary.AppendVarint(b, e.em.Version)
 	b = binary.AppendVarint(b, e.lastNow)
 	b = binary.AppendUvarint(b, uint64(len(e.em.Convs)))

@@ -53,6 +53,7 @@ func (o *outbox) add(recs *windows.Records) {
 		k := deltaKey{d.Segment, d.Minute.UnixMilli()}
 		if j, ok := o.dindex[k]; ok {
 			o.deltas[j].Merge(d)
+			d.Release() // the Differ's record is not read again
 			continue
 		}
 		o.dindex[k] = len(o.deltas)
@@ -147,7 +148,11 @@ func (o *outbox) reset() {
 	clear(o.rindex)
 	clear(o.cindex)
 	// Zeroed so that the strings and maps of this transaction's records
-	// are not kept alive by the next one's spare capacity.
+	// are not kept alive by the next one's spare capacity; the deltas'
+	// maps serve the next ones.
+	for i := range o.deltas {
+		o.deltas[i].Release()
+	}
 	clear(o.deltas)
 	clear(o.rows)
 	clear(o.changes)

@@ -48,24 +48,47 @@ func (s *sums) at(t schemas.Time, seg schemas.Segment) *schemas.MetricDelta {
 	return &s.cells[i]
 }
 
-// add counts every figure of convs, n times (-1 retracts them).
-func (s *sums) add(convs []conversation.Conversation, n int64, targets Targets) {
-	for i := range convs {
-		c := &convs[i]
-		seg := c.Segment()
-		if !c.OpenedAt.IsZero() {
-			s.at(c.OpenedAt, seg).Opened += n
-		}
-		if !c.ClosedAt.IsZero() {
-			s.at(c.ClosedAt, seg).Closed += n
-		}
-		for _, t := range c.Transfers {
-			s.at(t, seg).Transfers += n
-		}
-		for _, d := range c.Durations {
-			s.addDuration(seg, d, n, targets)
-		}
+// add counts every figure of c, n times (-1 retracts them), but for its
+// first kept durations, which the other side of the diff holds too: they
+// would cancel out.
+func (s *sums) add(c *conversation.Conversation, n int64, kept int, targets Targets) {
+	seg := c.Segment()
+	if !c.OpenedAt.IsZero() {
+		s.at(c.OpenedAt, seg).Opened += n
 	}
+	if !c.ClosedAt.IsZero() {
+		s.at(c.ClosedAt, seg).Closed += n
+	}
+	for _, t := range c.Transfers {
+		s.at(t, seg).Transfers += n
+	}
+	for _, d := range c.Durations[kept:] {
+		s.addDuration(seg, d, n, targets)
+	}
+}
+
+// kept is how many leading durations before[i] and after[i] share, in
+// the same segment: counted -1 and +1 in the same cells, they cancel
+// out. Most folds only append a duration or none, so skipping them
+// spares the bucket maps of every duration the conversation ever had.
+func kept(before, after []conversation.Conversation, i int) int {
+	if i >= len(before) || i >= len(after) {
+		return 0
+	}
+	b, a := &before[i], &after[i]
+	if b.Key.Tenant != a.Key.Tenant || b.Key.Channel != a.Key.Channel || b.InteractionType != a.InteractionType {
+		return 0
+	}
+	n := 0
+	for n < len(b.Durations) && n < len(a.Durations) && sameDuration(&b.Durations[n], &a.Durations[n]) {
+		n++
+	}
+	return n
+}
+
+func sameDuration(x, y *schemas.DurationRecord) bool {
+	return x.Kind == y.Kind && x.EndedAt.Equal(y.EndedAt.Time) && x.Team == y.Team && x.Operator == y.Operator &&
+		x.Ms == y.Ms && x.BusinessMs == y.BusinessMs && x.TargetMs == y.TargetMs
 }
 
 // addDuration counts d in the segment of the team and operator that
@@ -94,15 +117,22 @@ func (s *sums) addDuration(seg schemas.Segment, d schemas.DurationRecord, n int6
 // after, one record per (minute, segment) that changed, sorted by minute
 // then segment, and leaves s empty. A late event yields negative figures
 // for what disappeared and positive ones for what appeared, each in its
-// own minute. A record's duration bounds are those of the durations after
-// holds in its cell (schemas.DurationDelta.Add): what disappeared cannot
-// narrow them.
+// own minute. A record's duration bounds are those of the durations it
+// adds (schemas.DurationDelta.Add): what disappeared cannot narrow them,
+// and a duration both sides hold was added, bounds and all, by an earlier
+// record.
 func (s *sums) deltas(out []schemas.MetricDelta, before, after []conversation.Conversation, targets Targets) []schemas.MetricDelta {
 	defer s.reset()
-	s.add(before, -1, targets)
-	s.add(after, 1, targets)
+	for i := range before {
+		s.add(&before[i], -1, kept(before, after, i), targets)
+	}
+	for i := range after {
+		s.add(&after[i], 1, kept(before, after, i), targets)
+	}
 	for i := range s.cells {
-		if d := &s.cells[i]; !isZero(d) {
+		if d := &s.cells[i]; isZero(d) {
+			d.Release() // its emptied maps
+		} else {
 			normalize(d)
 			out = append(out, *d)
 		}
