@@ -2,10 +2,12 @@ package deployments
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,6 +161,7 @@ func TestKubernetesWorkloadsRunEveryRoleConsistentlyWithTheConfiguration(t *test
 				checkResources(t, w.name, c)
 				checkVolumes(t, w.name, objs, pod, c)
 				env := containerEnv(t, w.name, c, values, "pod-0")
+				checkMemoryLimit(t, w.name, c, env)
 				if w.kind == "StatefulSet" && env["FLOORWATCH_INSTANCE"] != "pod-0" {
 					t.Errorf("%s: FLOORWATCH_INSTANCE is %q, want the pod name (fieldRef metadata.name)", w.name, env["FLOORWATCH_INSTANCE"])
 				}
@@ -212,6 +215,40 @@ func checkResources(t *testing.T, name string, c obj) {
 			t.Errorf("%s: no resources.%s.%s", name, kind, res)
 		}
 	}
+}
+
+// checkMemoryLimit: the Go heap's soft limit (GOMEMLIMIT) is set, and
+// between 80% and 95% of the container's memory limit, so that an overlay
+// that changes one without the other fails here, not as an OOM kill.
+func checkMemoryLimit(t *testing.T, name string, c obj, env map[string]string) {
+	limit, err := bytesOf(c.str("resources", "limits", "memory"), map[string]int64{"Mi": 1 << 20, "Gi": 1 << 30})
+	if err != nil {
+		t.Errorf("%s: limits.memory: %v", name, err)
+		return
+	}
+	soft, err := bytesOf(env["GOMEMLIMIT"], map[string]int64{"MiB": 1 << 20, "GiB": 1 << 30})
+	if err != nil {
+		t.Errorf("%s: GOMEMLIMIT: %v", name, err)
+		return
+	}
+	if share := float64(soft) / float64(limit); share < 0.8 || share > 0.95 {
+		t.Errorf("%s: GOMEMLIMIT %s is %.0f%% of limits.memory %s, want 80%% to 95%%",
+			name, env["GOMEMLIMIT"], 100*share, c.str("resources", "limits", "memory"))
+	}
+}
+
+// bytesOf reads a whole number followed by one of units.
+func bytesOf(q string, units map[string]int64) (int64, error) {
+	for u, n := range units {
+		if v, ok := strings.CutSuffix(q, u); ok {
+			i, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || i <= 0 {
+				return 0, fmt.Errorf("%q is not a whole number of %s", q, u)
+			}
+			return i * n, nil
+		}
+	}
+	return 0, fmt.Errorf("%q: no unit of %v", q, slices.Sorted(maps.Keys(units)))
 }
 
 func checkProbes(t *testing.T, name string, c obj) {
